@@ -1,0 +1,123 @@
+// Mirrors include/linux/fs.h (struct file, struct file_operations) and fs/file.c (the fd table).
+import { EBADF, EMFILE } from "../include/uapi/errno.js";
+import type { UserPtr } from "../kernel/uaccess.js";
+import type { Inode } from "./inode.js";
+import type { Module } from "../kernel/module/module.js";
+
+/** loff_t *ppos */
+export interface Loff {
+  value: number;
+}
+
+export type MaybeAsync<T> = T | Promise<T>;
+
+export interface FileOperations {
+  owner?: Module | null;
+  open?(inode: Inode, file: File): MaybeAsync<number>;
+  release?(inode: Inode, file: File): void;
+  read?(file: File, buf: UserPtr, count: number, ppos: Loff): MaybeAsync<number>;
+  write?(file: File, buf: UserPtr, count: number, ppos: Loff): MaybeAsync<number>;
+  llseek?(file: File, offset: number, whence: number): number;
+  /** Poll mask (POLLIN etc.) without waiting. */
+  poll?(file: File): number;
+  unlocked_ioctl?(file: File, cmd: number, arg: unknown): MaybeAsync<number>;
+}
+
+export const FMODE_READ = 0x1;
+export const FMODE_WRITE = 0x2;
+
+export class File {
+  f_pos = 0;
+  f_count = 1;
+  private_data: unknown = null;
+
+  constructor(
+    readonly f_inode: Inode,
+    public f_op: FileOperations,
+    public f_flags: number,
+    readonly f_mode: number,
+    /** The path it was opened by, for /proc/PID/fd and messages. */
+    readonly f_path: string,
+  ) {}
+}
+
+/** fput(): drop a reference; the last one calls ->release. */
+export function fput(file: File): void {
+  if (--file.f_count === 0) file.f_op.release?.(file.f_inode, file);
+}
+
+/** Hold a reference (get_file). */
+export function get_file(file: File): File {
+  file.f_count++;
+  return file;
+}
+
+export const NR_OPEN_DEFAULT = 1024;
+
+/** struct files_struct: a process's descriptor table. */
+export class FilesStruct {
+  readonly fd: (File | null)[] = [];
+  readonly close_on_exec = new Set<number>();
+
+  /** fget(fd): the open file, or null. */
+  fget(fd: number): File | null {
+    return Number.isInteger(fd) && fd >= 0 ? (this.fd[fd] ?? null) : null;
+  }
+
+  /** Install `file` at the lowest free descriptor >= min; the table takes the caller's reference. */
+  fd_install(file: File, min = 0): number {
+    for (let i = min; i < NR_OPEN_DEFAULT; i++) {
+      if (!this.fd[i]) {
+        this.fd[i] = file;
+        return i;
+      }
+    }
+    fput(file);
+    return -EMFILE;
+  }
+
+  close_fd(fd: number): number {
+    const f = this.fget(fd);
+    if (!f) return -EBADF;
+    this.fd[fd] = null;
+    this.close_on_exec.delete(fd);
+    fput(f);
+    return 0;
+  }
+
+  /** dup2(oldfd, newfd) */
+  dup2(oldfd: number, newfd: number): number {
+    const f = this.fget(oldfd);
+    if (!f || newfd < 0 || newfd >= NR_OPEN_DEFAULT) return -EBADF;
+    if (oldfd === newfd) return newfd;
+    const old = this.fd[newfd];
+    this.fd[newfd] = get_file(f);
+    this.close_on_exec.delete(newfd);
+    if (old) fput(old);
+    return newfd;
+  }
+
+  /** dup_fd(): a copy sharing the open files, as fork does. */
+  clone(): FilesStruct {
+    const n = new FilesStruct();
+    this.fd.forEach((f, i) => {
+      if (f) n.fd[i] = get_file(f);
+    });
+    for (const c of this.close_on_exec) n.close_on_exec.add(c);
+    return n;
+  }
+
+  /** Close everything (exit_files). */
+  close_all(): void {
+    this.fd.forEach((f, i) => {
+      if (f) this.close_fd(i);
+    });
+  }
+
+  /** The descriptors in use, ascending. */
+  open_fds(): number[] {
+    const r: number[] = [];
+    this.fd.forEach((f, i) => f && r.push(i));
+    return r;
+  }
+}

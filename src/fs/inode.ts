@@ -1,0 +1,39 @@
+// Mirrors include/linux/fs.h: struct inode and the inode operations a directory offers.
+import type { FileOperations } from "./file.js";
+
+export interface InodeOperations {
+  /** Find `name` in directory `dir`; null when absent. */
+  lookup?(dir: Inode, name: string): Inode | null;
+  /** Names in directory `dir`, in the order readdir returns them ("." and ".." excluded). */
+  readdir?(dir: Inode): string[];
+  /** Create a regular file; returns the inode or -errno. */
+  create?(dir: Inode, name: string, mode: number): Inode | number;
+  mkdir?(dir: Inode, name: string, mode: number): Inode | number;
+  unlink?(dir: Inode, name: string): number;
+  rmdir?(dir: Inode, name: string): number;
+}
+
+let next_ino = 1;
+
+export class Inode {
+  readonly ino = next_ino++;
+  uid = 0;
+  gid = 0;
+  /** Seconds since the epoch. */
+  mtime = 0;
+  i_op: InodeOperations = {};
+  /** Target of a symbolic link. */
+  link = "";
+  /** Data of whatever backs the inode (ramfs bytes, a proc entry, a device, a program image). */
+  i_private: unknown = null;
+  /** Size in bytes as stat shows it; ramfs keeps it current. */
+  size = 0;
+  nlink = 1;
+  /** Device number of a character device: major << 8 | minor. */
+  rdev = 0;
+
+  constructor(
+    public mode: number,
+    public i_fop: FileOperations,
+  ) {}
+}

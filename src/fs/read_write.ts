@@ -1,0 +1,111 @@
+// Mirrors fs/read_write.c and fs/libfs.c helpers: vfs_read, vfs_write, the llseek flavours and
+// simple_read_from_buffer.
+import { EBADF, EINVAL, ESPIPE, EFAULT } from "../include/uapi/errno.js";
+import { SEEK_CUR, SEEK_END, SEEK_SET } from "../include/uapi/fcntl.js";
+import { copy_to_user, UserPtr } from "../kernel/uaccess.js";
+import { current } from "../kernel/sched/task.js";
+import { FMODE_READ, FMODE_WRITE, type File, type Loff, type MaybeAsync } from "./file.js";
+
+/** Run `op` at the file position and move the position by what it reports. */
+function at_pos(file: File, op: (pos: Loff) => MaybeAsync<number>): MaybeAsync<number> {
+  const pos: Loff = { value: file.f_pos };
+  const done = (r: number): number => {
+    if (r >= 0) file.f_pos = pos.value;
+    return r;
+  };
+  const r = op(pos);
+  return typeof r === "number" ? done(r) : r.then(done);
+}
+
+/** vfs_read(file, buf, count, &file->f_pos): synchronous when the driver's read is. */
+export function vfs_read(file: File, buf: UserPtr, count: number): MaybeAsync<number> {
+  const read = file.f_op.read;
+  if (!(file.f_mode & FMODE_READ)) return -EBADF;
+  if (!read || count < 0) return -EINVAL;
+  return at_pos(file, (pos) => read(file, buf, count, pos));
+}
+
+/** vfs_write(file, buf, count, &file->f_pos): synchronous when the driver's write is. */
+export function vfs_write(file: File, buf: UserPtr, count: number): MaybeAsync<number> {
+  const write = file.f_op.write;
+  if (!(file.f_mode & FMODE_WRITE)) return -EBADF;
+  if (!write || count < 0) return -EINVAL;
+  return at_pos(file, (pos) => write(file, buf, count, pos));
+}
+
+/** vfs_llseek(): files without ->llseek cannot seek. */
+export function vfs_llseek(file: File, offset: number, whence: number): number {
+  return file.f_op.llseek ? file.f_op.llseek(file, offset, whence) : -ESPIPE;
+}
+
+/** generic_file_llseek_size for a file of `size` bytes. */
+export function generic_file_llseek_size(file: File, offset: number, whence: number, size: number): number {
+  let pos: number;
+  if (whence === SEEK_SET) pos = offset;
+  else if (whence === SEEK_CUR) pos = file.f_pos + offset;
+  else if (whence === SEEK_END) pos = size + offset;
+  else return -EINVAL;
+  if (pos < 0) return -EINVAL;
+  file.f_pos = pos;
+  return pos;
+}
+
+/** default_llseek(): SEEK_END is relative to i_size. */
+export function default_llseek(file: File, offset: number, whence: number): number {
+  return generic_file_llseek_size(file, offset, whence, file.f_inode.size);
+}
+
+/** no_llseek */
+export function no_llseek(): number {
+  return -ESPIPE;
+}
+
+/** simple_open(): private_data = inode->i_private. */
+export function simple_open(inode: { i_private: unknown }, file: File): number {
+  file.private_data = inode.i_private;
+  return 0;
+}
+
+/**
+ * simple_read_from_buffer(to, count, ppos, from, available): copy from a kernel buffer at *ppos.
+ * Returns bytes copied, or -EFAULT if nothing could be.
+ */
+export function simple_read_from_buffer(to: UserPtr, count: number, ppos: Loff, from: Uint8Array): number {
+  const pos = ppos.value;
+  if (pos < 0) return -EINVAL;
+  if (pos >= from.length || count === 0) return 0;
+  const n = Math.min(count, from.length - pos);
+  const left = copy_to_user(to, from.subarray(pos), n);
+  if (left === n) return -EFAULT;
+  ppos.value = pos + n - left;
+  return n - left;
+}
+
+
+/** read(2) */
+export function sys_read(fd: number, buf: Uint8Array, count: number): MaybeAsync<number> {
+  const f = current().files!.fget(fd);
+  if (!f) return -EBADF;
+  return vfs_read(f, new UserPtr(buf), count);
+}
+
+/** write(2) */
+export function sys_write(fd: number, buf: Uint8Array, count: number): MaybeAsync<number> {
+  const f = current().files!.fget(fd);
+  if (!f) return -EBADF;
+  return vfs_write(f, new UserPtr(buf), count);
+}
+
+/** lseek(2) */
+export function sys_lseek(fd: number, offset: number, whence: number): number {
+  const f = current().files!.fget(fd);
+  if (!f) return -EBADF;
+  return vfs_llseek(f, offset, whence);
+}
+
+/** ioctl(2) */
+export function sys_ioctl(fd: number, cmd: number, arg: unknown): MaybeAsync<number> {
+  const f = current().files!.fget(fd);
+  if (!f) return -EBADF;
+  return f.f_op.unlocked_ioctl ? f.f_op.unlocked_ioctl(f, cmd, arg) : -25;
+}

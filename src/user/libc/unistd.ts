@@ -1,0 +1,198 @@
+// The system-call wrappers of the C library (unistd.h, fcntl.h, sys/stat.h, sys/wait.h, signal.h,
+// sys/klog.h, sys/utsname.h): each enters the kernel once, and on failure sets errno and returns -1.
+import { syscall } from "../../kernel/entry.js";
+import { current } from "../../kernel/sched/task.js";
+import { sys_read, sys_write, sys_lseek, sys_ioctl } from "../../fs/read_write.js";
+import { do_sys_open_async, sys_chdir, sys_close, sys_fstat, sys_getdents, sys_mkdir, sys_readlink, sys_rmdir, sys_stat, sys_unlink, type Stat } from "../../fs/open.js";
+import { create_pipe_files } from "../../fs/pipe.js";
+import { sys_spawn, sys_spawn_fn, type SpawnAttr } from "../../kernel/fork.js";
+import { sys_wait4 } from "../../kernel/exit.js";
+import { send_sig } from "../../kernel/signal.js";
+import { do_syslog } from "../../kernel/printk/devkmsg.js";
+import { EINVAL, ESRCH, EPERM } from "../../include/uapi/errno.js";
+import { TCGETS, TIOCGWINSZ, TIOCSPGRP, TIOCGPGRP } from "../../drivers/tty/tty.js";
+import { schedule_timeout_interruptible } from "../../kernel/sched/wait.js";
+import type { SigHandler } from "../../kernel/sched/task.js";
+import type { Utsname } from "../../kernel/kernel.js";
+import type { MaybeAsync } from "../../fs/file.js";
+import { libc, ret } from "./state.js";
+
+export type { Stat } from "../../fs/open.js";
+export type { SpawnAttr, SpawnAction } from "../../kernel/fork.js";
+
+const on = (r: MaybeAsync<number>): MaybeAsync<number> => (typeof r === "number" ? ret(r) : r.then(ret));
+
+export const read = (fd: number, buf: Uint8Array, count: number): MaybeAsync<number> => on(syscall(() => sys_read(fd, buf, count)));
+export const write = (fd: number, buf: Uint8Array, count: number): MaybeAsync<number> => on(syscall(() => sys_write(fd, buf, count)));
+export const open = (path: string, flags: number, mode = 0o666): Promise<number> => syscall(() => do_sys_open_async(path, flags, mode)).then(ret);
+export const close = (fd: number): number => ret(syscall(() => sys_close(fd)));
+export const lseek = (fd: number, off: number, whence: number): number => ret(syscall(() => sys_lseek(fd, off, whence)));
+export const unlink = (path: string): number => ret(syscall(() => sys_unlink(path)));
+export const rmdir = (path: string): number => ret(syscall(() => sys_rmdir(path)));
+export const mkdir = (path: string, mode: number): number => ret(syscall(() => sys_mkdir(path, mode)));
+export const chdir = (path: string): number => ret(syscall(() => sys_chdir(path)));
+export const dup2 = (oldfd: number, newfd: number): number => ret(syscall(() => current().files!.dup2(oldfd, newfd)));
+export const getpid = (): number => syscall(() => current().pid);
+export const getppid = (): number => syscall(() => current().parent?.pid ?? 0);
+export const getuid = (): number => syscall(() => current().cred.uid);
+export const geteuid = (): number => syscall(() => current().cred.euid);
+export const getgid = (): number => syscall(() => current().cred.gid);
+export const getcwd = (): string => syscall(() => current().cwd);
+
+function value<T>(r: T | number): T | null {
+  if (typeof r === "number") {
+    ret(r);
+    return null;
+  }
+  return r;
+}
+
+export const stat = (path: string): Stat | null => value(syscall(() => sys_stat(path, true)));
+export const lstat = (path: string): Stat | null => value(syscall(() => sys_stat(path, false)));
+export const fstat = (fd: number): Stat | null => value(syscall(() => sys_fstat(fd)));
+export const readlink = (path: string): string | null => value(syscall(() => sys_readlink(path)));
+/** The names in directory `fd` (getdents64). */
+export const getdents = (fd: number): string[] | null => value(syscall(() => sys_getdents(fd)));
+
+/** pipe2(fds, flags): [read end, write end] or null. */
+export function pipe(flags = 0): [number, number] | null {
+  return value(
+    syscall((): [number, number] | number => {
+      const files = current().files!;
+      const [r, w] = create_pipe_files(flags);
+      const rfd = files.fd_install(r);
+      if (rfd < 0) return rfd;
+      const wfd = files.fd_install(w);
+      if (wfd < 0) {
+        files.close_fd(rfd);
+        return wfd;
+      }
+      return [rfd, wfd];
+    }),
+  );
+}
+
+/** posix_spawn(): 0 and the pid, or the error number (posix_spawn returns it, errno untouched). */
+export function posix_spawn(path: string, argv: string[], envp: string[], attr: SpawnAttr = {}): { err: number; pid: number } {
+  const r = syscall(() => sys_spawn(path, argv, envp, attr));
+  return r < 0 ? { err: -r, pid: -1 } : { err: 0, pid: r };
+}
+
+/** Fork a copy of this process that runs `fn` (what fork() is used for in a shell). */
+export function fork_fn(fn: () => Promise<number>, attr: SpawnAttr = {}): number {
+  return ret(syscall(() => sys_spawn_fn(fn, attr)));
+}
+
+/** waitpid(pid, &status, options): [pid, status], 0 with WNOHANG and nothing ready, or -1. */
+export async function waitpid(pid: number, options = 0): Promise<[number, number] | 0 | -1> {
+  const r = await syscall(() => sys_wait4(pid, options));
+  if (typeof r === "number") return r === 0 ? 0 : (ret(r) as -1);
+  return r;
+}
+
+export const WIFEXITED = (s: number): boolean => (s & 0x7f) === 0;
+export const WEXITSTATUS = (s: number): number => (s >> 8) & 0xff;
+export const WIFSIGNALED = (s: number): boolean => (s & 0x7f) !== 0 && (s & 0x7f) !== 0x7f;
+export const WTERMSIG = (s: number): number => s & 0x7f;
+
+/** kill(pid, sig); a negative pid signals a process group. */
+export function kill(pid: number, sig: number): number {
+  return ret(
+    syscall(() => {
+      const me = current();
+      const targets = [...me.kernel.tasks.values()].filter((t) => !t.is_kthread && (pid > 0 ? t.pid === pid : t.pgrp === -pid));
+      if (targets.length === 0) return -ESRCH;
+      if (sig < 0 || sig > 64) return -EINVAL;
+      for (const t of targets) {
+        if (me.cred.euid !== 0 && me.cred.euid !== t.cred.uid) return -EPERM;
+        if (sig) send_sig(sig, t);
+      }
+      return 0;
+    }),
+  );
+}
+
+/** signal(sig, handler): the previous disposition. */
+export function signal(sig: number, handler: SigHandler): SigHandler {
+  return syscall(() => {
+    const t = current();
+    const old = t.sighand.get(sig) ?? "default";
+    t.sighand.set(sig, handler);
+    return old;
+  });
+}
+
+export function setpgid(pid: number, pgid: number): number {
+  return ret(
+    syscall(() => {
+      const t = pid === 0 ? current() : current().kernel.tasks.get(pid);
+      if (!t) return -ESRCH;
+      t.pgrp = pgid === 0 ? t.pid : pgid;
+      return 0;
+    }),
+  );
+}
+
+export const getpgrp = (): number => syscall(() => current().pgrp);
+
+export async function isatty(fd: number): Promise<boolean> {
+  const r = await syscall(() => sys_ioctl(fd, TCGETS, null));
+  if (r < 0) libc().errno = -r;
+  return r === 0;
+}
+
+export async function tcsetpgrp(fd: number, pgrp: number): Promise<number> {
+  return ret(await syscall(() => sys_ioctl(fd, TIOCSPGRP, { value: pgrp })));
+}
+
+export async function tcgetpgrp(fd: number): Promise<number> {
+  const box = { value: 0 };
+  const r = await syscall(() => sys_ioctl(fd, TIOCGPGRP, box));
+  return r < 0 ? ret(r) : box.value;
+}
+
+/** TIOCGWINSZ: the terminal's size, or null when fd is not a terminal. */
+export async function get_winsize(fd: number): Promise<{ rows: number; cols: number } | null> {
+  const ws = { rows: 0, cols: 0 };
+  const r = await syscall(() => sys_ioctl(fd, TIOCGWINSZ, ws));
+  return r < 0 ? (ret(r), null) : ws;
+}
+
+/** nanosleep for `ns`; -1 with EINTR when a signal cut it short. */
+export async function nanosleep(ns: number): Promise<number> {
+  const left = await syscall(() => schedule_timeout_interruptible(ns));
+  return left > 0 ? ret(-4) : 0;
+}
+
+/** klogctl(type, buf, len) */
+export async function klogctl(type: number, buf: Uint8Array | null, len: number): Promise<number> {
+  return ret(await syscall(() => do_syslog(type, buf, len)));
+}
+
+/** uname(&buf) */
+export function uname(): Utsname {
+  return syscall(() => ({ ...current().kernel.utsname }));
+}
+
+/** init_module(image, len, param_values) */
+export async function init_module(image: Uint8Array, params: string): Promise<number> {
+  return ret(await syscall(() => current().kernel.modules.load_module(image, params)));
+}
+
+/** finit_module(fd, param_values, flags) */
+export async function finit_module(fd: number, params: string): Promise<number> {
+  return ret(
+    await syscall(async () => {
+      const f = current().files!.fget(fd);
+      if (!f) return -9;
+      const data = f.f_inode.i_private as { bytes?: Uint8Array } | null;
+      if (!data?.bytes) return -EINVAL;
+      return current().kernel.modules.load_module(data.bytes.subarray(0, f.f_inode.size), params);
+    }),
+  );
+}
+
+/** delete_module(name, flags) */
+export async function delete_module(name: string, flags: number): Promise<number> {
+  return ret(await syscall(() => current().kernel.modules.delete_module(name, flags)));
+}
