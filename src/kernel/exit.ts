@@ -1,5 +1,5 @@
 // Mirrors kernel/exit.c: do_exit, reaping, and wait4.
-import { ECHILD, ERESTARTSYS } from "../include/uapi/errno.js";
+import { ECHILD } from "../include/uapi/errno.js";
 import { SIGCHLD } from "../include/uapi/signal.js";
 import { current, type Task } from "./sched/task.js";
 import { wait_event_interruptible } from "./sched/wait.js";
@@ -62,7 +62,7 @@ export async function sys_wait4(pid: number, options: number): Promise<number | 
   if (!ready()) {
     if (options & WNOHANG) return 0;
     const r = await wait_event_interruptible(me.wait_chldexit, ready);
-    if (r) return r === ERESTARTSYS ? r : r;
+    if (r) return r;
   }
   if (!found) return -ECHILD;
   const status = found.exit_status;

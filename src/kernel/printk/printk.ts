@@ -67,19 +67,19 @@ export class PrintkState {
 
     if (cont && this.cont && this.cont.caller === caller) {
       this.prb.amend_last(text, len);
-      this.emit_console(text, this.cont.rec.level, true, newline);
+      this.emit_console(text, this.cont.rec.level, newline);
       if (newline) this.cont = null;
       this.log_wait.wake_up();
       return len;
     }
     if (this.cont) {
-      this.emit_console("", this.cont.rec.level, true, true);
+      this.emit_console("", this.cont.rec.level, true);
       this.cont = null;
     }
     if (level === LOGLEVEL_DEFAULT) level = this.default_message_loglevel;
     const rec = this.prb.push({ ts_nsec: this.kernel.clock.now(), level, facility, cont: false, text, text_len: len });
     if (!newline) this.cont = { rec, caller };
-    this.emit_console(this.console_prefix(rec) + text, level, false, newline);
+    this.emit_console(this.console_prefix(rec) + text, level, newline);
     this.log_wait.wake_up();
     return len;
   }
@@ -94,7 +94,7 @@ export class PrintkState {
    * Print on every console if the level is below console_loglevel. An open (newline-less) record is
    * shown as far as it goes and its line ended when it is finalized.
    */
-  private emit_console(text: string, level: number, _continuation: boolean, newline: boolean): void {
+  private emit_console(text: string, level: number, newline: boolean): void {
     if (level >= this.console_loglevel) return;
     const out = text + (newline ? "\n" : "");
     if (out === "") return;
