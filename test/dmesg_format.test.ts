@@ -10,7 +10,7 @@ import {
   parseLevelList,
   type DmesgOptions,
   type KmsgRecord,
-} from "../src/user/bin/dmesg_format.js";
+} from "../src/user/util-linux/dmesg_format.js";
 
 const BOOT = Date.UTC(2024, 2, 5, 10, 11, 0); // Tue Mar  5 10:11:00 2024 UTC
 

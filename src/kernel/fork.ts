@@ -4,7 +4,8 @@
 // descriptor table edited by file actions.
 import { EBADF, ENOENT } from "../include/uapi/errno.js";
 import { SIGSEGV } from "../include/uapi/signal.js";
-import { current, run_as, type Task } from "./sched/task.js";
+import { current, run_as, type Cred, type Task } from "./sched/task.js";
+import { FilesStruct, get_file, type File } from "../fs/file.js";
 import { do_exit, ProcessExit, W_EXITCODE } from "./exit.js";
 import { open_exec, type ProgramEntry } from "../fs/exec.js";
 import { do_sys_open } from "../fs/open.js";
@@ -18,6 +19,12 @@ export interface SpawnAttr {
   actions?: SpawnAction[];
   /** setpgid(0, pgroup) in the child: 0 puts it in a new group of its own. */
   pgroup?: number;
+  /** setsid() in the child: a new session and process group led by it. */
+  setsid?: boolean;
+  /** The child's first descriptors, in place of a copy of the parent's table (a console's 0, 1, 2). */
+  stdio?: File[];
+  /** Credentials for the child in place of the parent's (a login as another user). */
+  cred?: Cred;
 }
 
 /** Apply posix_spawn file actions to the child's table; -errno on the first failure. */
@@ -43,10 +50,16 @@ function apply_actions(child: Task, actions: SpawnAction[]): number {
 function copy_process(comm: string, attr: SpawnAttr): Task | number {
   const parent = current();
   const k = parent.kernel;
-  const child = k.new_task(comm, parent);
+  const child = k.new_task(comm, parent, attr.cred);
   child.cwd = parent.cwd;
-  child.files = parent.files?.clone() ?? null;
-  for (const fd of child.files?.close_on_exec ?? []) child.files!.close_fd(fd);
+  if (attr.stdio) {
+    child.files = new FilesStruct();
+    for (const f of attr.stdio) child.files.fd_install(get_file(f));
+  } else {
+    child.files = parent.files?.clone() ?? null;
+    for (const fd of child.files?.close_on_exec ?? []) child.files!.close_fd(fd);
+  }
+  if (attr.setsid) child.session = child.pgrp = child.pid;
   if (attr.pgroup !== undefined) child.pgrp = attr.pgroup === 0 ? child.pid : attr.pgroup;
   const r = apply_actions(child, attr.actions ?? []);
   if (r < 0) {

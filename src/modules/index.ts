@@ -1,0 +1,11 @@
+// The demo modules kplay ships: each is installed as /lib/modules/5.15.0/extra/NAME.ko.
+import type { ModuleSource } from "../include/linux/module.js";
+import { hello } from "./hello.js";
+import { ida_demo } from "./ida_demo.js";
+import { oops_demo } from "./oops_demo.js";
+
+export const demo_modules: ReadonlyMap<string, ModuleSource> = new Map([
+  ["hello", hello],
+  ["ida_demo", ida_demo],
+  ["oops_demo", oops_demo],
+]);

@@ -1,0 +1,2 @@
+// STUB: being written.
+export async function ls_main(_argc: number, _argv: string[]): Promise<number> { return 1; }

@@ -1,0 +1,69 @@
+// Mirrors BusyBox's appletlib.c: one binary, /bin/busybox, that runs the applet named by the
+// basename of argv[0] (or by argv[1] when called as "busybox"), and the links the installer makes
+// for every applet.
+import type { ProgramEntry } from "../../fs/exec.js";
+import { program, type Main } from "../libc/crt0.js";
+import { fputs, printf, stderr } from "../libc/stdio.js";
+import { BB_BANNER } from "./libbb.js";
+import { ash_main } from "../sh/ash.js";
+import { cat_main } from "./coreutils/cat.js";
+import { echo_main } from "./coreutils/echo.js";
+import { false_main, true_main } from "./coreutils/true.js";
+import { ls_main } from "./coreutils/ls.js";
+import { sleep_main } from "./coreutils/sleep.js";
+import { uname_main } from "./coreutils/uname.js";
+import { grep_main } from "./findutils/grep.js";
+import { ps_main } from "./procps/ps.js";
+import { kill_main } from "./procps/kill.js";
+import { insmod_main } from "./modutils/insmod.js";
+import { rmmod_main } from "./modutils/rmmod.js";
+import { lsmod_main } from "./modutils/lsmod.js";
+import { modinfo_main } from "./modutils/modinfo.js";
+import { modprobe_main } from "./modutils/modprobe.js";
+
+export interface Applet {
+  main: Main;
+  /** Where `make install` links it. */
+  dir: "/bin" | "/sbin";
+}
+
+export const applets: Record<string, Applet> = {
+  ash: { main: ash_main, dir: "/bin" },
+  cat: { main: cat_main, dir: "/bin" },
+  echo: { main: echo_main, dir: "/bin" },
+  false: { main: false_main, dir: "/bin" },
+  grep: { main: grep_main, dir: "/bin" },
+  kill: { main: kill_main, dir: "/bin" },
+  ls: { main: ls_main, dir: "/bin" },
+  ps: { main: ps_main, dir: "/bin" },
+  sh: { main: ash_main, dir: "/bin" },
+  sleep: { main: sleep_main, dir: "/bin" },
+  true: { main: true_main, dir: "/bin" },
+  uname: { main: uname_main, dir: "/bin" },
+  insmod: { main: insmod_main, dir: "/sbin" },
+  lsmod: { main: lsmod_main, dir: "/sbin" },
+  modinfo: { main: modinfo_main, dir: "/sbin" },
+  modprobe: { main: modprobe_main, dir: "/sbin" },
+  rmmod: { main: rmmod_main, dir: "/sbin" },
+};
+
+/** busybox_main / run_applet_and_exit */
+async function busybox_main(argc: number, argv: string[]): Promise<number> {
+  let name = argv[0] ?? "busybox";
+  name = name.slice(name.lastIndexOf("/") + 1).replace(/^-/, "");
+  if (name === "busybox") {
+    if (argc < 2) {
+      printf("%s multi-call binary.\n\nUsage: busybox [function [arguments]...]\n\nCurrently defined functions:\n\t%s\n", BB_BANNER, Object.keys(applets).sort().join(", "));
+      return 0;
+    }
+    return busybox_main(argc - 1, argv.slice(1));
+  }
+  const applet = applets[name];
+  if (!applet) {
+    fputs(`${name}: applet not found\n`, stderr());
+    return 127;
+  }
+  return applet.main(argc, argv);
+}
+
+export const busybox_entry: ProgramEntry = program(busybox_main);

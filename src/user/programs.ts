@@ -1,0 +1,14 @@
+// The programs of the initramfs that are not BusyBox applets: util-linux's dmesg, and the user
+// programs of the tutorials.
+import type { ProgramEntry } from "../fs/exec.js";
+import { program } from "./libc/crt0.js";
+import { dmesg_main } from "./util-linux/dmesg.js";
+
+export interface Program {
+  path: string;
+  entry: ProgramEntry;
+  /** File size ls shows. */
+  size: number;
+}
+
+export const programs: Program[] = [{ path: "/bin/dmesg", entry: program(dmesg_main), size: 67_852 }];
