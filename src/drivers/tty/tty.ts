@@ -66,7 +66,7 @@ export class Terminal {
 
   /** Ctrl-C: SIGINT to the foreground process group (n_tty isig). */
   interrupt(): void {
-    if (this.echo) this.sink.write("stdout", "^C\n");
+    if (this.echo) this.sink.write("stdout", "^C");
     this.input = [];
     for (const t of this.kernel.tasks.values()) if (t.pgrp === this.fg_pgrp && !t.is_kthread) send_sig(SIGINT, t);
   }

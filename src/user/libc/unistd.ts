@@ -9,13 +9,17 @@ import { sys_spawn, sys_spawn_fn, type SpawnAttr } from "../../kernel/fork.js";
 import { sys_wait4 } from "../../kernel/exit.js";
 import { send_sig } from "../../kernel/signal.js";
 import { do_syslog } from "../../kernel/printk/devkmsg.js";
-import { EINVAL, ESRCH, EPERM } from "../../include/uapi/errno.js";
+import { EBADF, EINVAL, ESRCH, EPERM } from "../../include/uapi/errno.js";
+import { O_CLOEXEC } from "../../include/uapi/fcntl.js";
+import { get_file } from "../../fs/file.js";
 import { TCGETS, TIOCGWINSZ, TIOCSPGRP, TIOCGPGRP } from "../../drivers/tty/tty.js";
 import { schedule_timeout_interruptible } from "../../kernel/sched/wait.js";
 import type { SigHandler } from "../../kernel/sched/task.js";
 import type { Utsname } from "../../kernel/kernel.js";
 import type { MaybeAsync } from "../../fs/file.js";
-import { libc, ret } from "./state.js";
+import { libc, libc_attach, ret } from "./state.js";
+import { FILE } from "./stdio.js";
+import { exit } from "./stdlib.js";
 
 export type { Stat } from "../../fs/open.js";
 export type { SpawnAttr, SpawnAction } from "../../kernel/fork.js";
@@ -32,6 +36,39 @@ export const rmdir = (path: string): number => ret(syscall(() => sys_rmdir(path)
 export const mkdir = (path: string, mode: number): number => ret(syscall(() => sys_mkdir(path, mode)));
 export const chdir = (path: string): number => ret(syscall(() => sys_chdir(path)));
 export const dup2 = (oldfd: number, newfd: number): number => ret(syscall(() => current().files!.dup2(oldfd, newfd)));
+
+export const F_DUPFD = 0;
+export const F_GETFD = 1;
+export const F_SETFD = 2;
+export const F_DUPFD_CLOEXEC = 1030;
+export const FD_CLOEXEC = 1;
+
+/** fcntl(fd, cmd, arg) for the descriptor commands: F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD. */
+export function fcntl(fd: number, cmd: number, arg = 0): number {
+  return ret(
+    syscall(() => {
+      const files = current().files!;
+      const f = files.fget(fd);
+      if (!f) return -EBADF;
+      switch (cmd) {
+        case F_DUPFD:
+        case F_DUPFD_CLOEXEC: {
+          const nfd = files.fd_install(get_file(f), arg);
+          if (nfd >= 0 && cmd === F_DUPFD_CLOEXEC) files.close_on_exec.add(nfd);
+          return nfd;
+        }
+        case F_GETFD:
+          return files.close_on_exec.has(fd) ? FD_CLOEXEC : 0;
+        case F_SETFD:
+          if (arg & FD_CLOEXEC) files.close_on_exec.add(fd);
+          else files.close_on_exec.delete(fd);
+          return 0;
+        default:
+          return -EINVAL;
+      }
+    }),
+  );
+}
 export const getpid = (): number => syscall(() => current().pid);
 export const getppid = (): number => syscall(() => current().parent?.pid ?? 0);
 export const getuid = (): number => syscall(() => current().cred.uid);
@@ -67,6 +104,7 @@ export function pipe(flags = 0): [number, number] | null {
         files.close_fd(rfd);
         return wfd;
       }
+      if (flags & O_CLOEXEC) for (const fd of [rfd, wfd]) files.close_on_exec.add(fd);
       return [rfd, wfd];
     }),
   );
@@ -78,10 +116,33 @@ export function posix_spawn(path: string, argv: string[], envp: string[], attr: 
   return r < 0 ? { err: -r, pid: -1 } : { err: 0, pid: r };
 }
 
-/** Fork a copy of this process that runs `fn` (what fork() is used for in a shell). */
+/**
+ * fork() for a continuation: a copy of this process that runs `fn` and exits with what it returns.
+ * The child gets a copy of the C library's state (environment, errno, stdio modes with empty
+ * buffers, which the parent flushes first, as fflush before fork does).
+ */
 export function fork_fn(fn: () => Promise<number>, attr: SpawnAttr = {}): number {
-  return ret(syscall(() => sys_spawn_fn(fn, attr)));
+  const parent = libc();
+  parent.stdout.flush();
+  parent.stderr.flush();
+  return ret(
+    syscall(() =>
+      sys_spawn_fn(async () => {
+        libc_attach(current(), {
+          errno: 0,
+          environ: new Map(parent.environ),
+          progname: parent.progname,
+          stdin: new FILE(0, parent.stdin.mode),
+          stdout: new FILE(1, parent.stdout.mode),
+          stderr: new FILE(2, parent.stderr.mode),
+        });
+        return exit(await fn());
+      }, attr),
+    ),
+  );
 }
+
+export const WNOHANG = 1;
 
 /** waitpid(pid, &status, options): [pid, status], 0 with WNOHANG and nothing ready, or -1. */
 export async function waitpid(pid: number, options = 0): Promise<[number, number] | 0 | -1> {
@@ -167,6 +228,37 @@ export async function nanosleep(ns: number): Promise<number> {
 /** klogctl(type, buf, len) */
 export async function klogctl(type: number, buf: Uint8Array | null, len: number): Promise<number> {
   return ret(await syscall(() => do_syslog(type, buf, len)));
+}
+
+/** time.h clock ids (include/uapi/linux/time.h). */
+export const CLOCK_REALTIME = 0;
+export const CLOCK_MONOTONIC = 1;
+export const CLOCK_BOOTTIME = 7;
+
+/** struct timespec */
+export interface Timespec {
+  tv_sec: number;
+  tv_nsec: number;
+}
+
+/**
+ * clock_gettime(clk, &ts): served by the vDSO on ARM, so it does not enter the kernel (no system-call
+ * cost on the virtual clock). kplay never suspends, so CLOCK_BOOTTIME equals CLOCK_MONOTONIC; the
+ * wall clock is the boot time (clock.bootEpochMs) plus the time since boot. An unknown clock gives
+ * null with errno EINVAL.
+ */
+export function clock_gettime(clk: number): Timespec | null {
+  const clock = current().kernel.clock;
+  const up = Math.floor(clock.now());
+  if (clk === CLOCK_MONOTONIC || clk === CLOCK_BOOTTIME) return { tv_sec: Math.floor(up / 1e9), tv_nsec: up % 1e9 };
+  if (clk === CLOCK_REALTIME) {
+    // whole seconds and the rest apart: nanoseconds since the epoch do not fit a double exactly
+    const bootSec = Math.floor(clock.bootEpochMs / 1000);
+    const ns = Math.round((clock.bootEpochMs - bootSec * 1000) * 1e6) + up;
+    return { tv_sec: bootSec + Math.floor(ns / 1e9), tv_nsec: ns % 1e9 };
+  }
+  libc().errno = EINVAL;
+  return null;
 }
 
 /** uname(&buf) */
