@@ -4,6 +4,8 @@ import { current } from "./sched/task.js";
 
 export const CAP_CHOWN = 0;
 export const CAP_DAC_OVERRIDE = 1;
+export const CAP_SETGID = 6;
+export const CAP_SETUID = 7;
 export const CAP_NET_BIND_SERVICE = 10;
 export const CAP_NET_ADMIN = 12;
 export const CAP_NET_RAW = 13;

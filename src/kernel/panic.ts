@@ -57,7 +57,7 @@ function dump_stack(kernel: Kernel, frames: string[]): void {
   printk("\x014CPU: 0 PID: %d Comm: %.20s %s %s %s\n", t.pid, t.comm, print_tainted(kernel.tainted), kernel.utsname.release, kernel.utsname.version.split(" ")[0]);
   printk("\x014Hardware name: ARM-Versatile Express\n");
   let addr = 0xc0110000;
-  const chain = [...frames, "unwind_backtrace", "show_stack"].reverse();
+  const chain = ["unwind_backtrace", "show_stack", "dump_stack", ...frames];
   for (let i = 1; i < chain.length; i++) {
     addr += 0x1a4c + i * 0x3c8;
     printk("\x014[<%08x>] (%s) from [<%08x>] (%s)\n", addr, chain[i - 1], addr + 0x2f0, chain[i]);
@@ -75,8 +75,8 @@ function end_trace(kernel: Kernel): void {
  */
 export function warn_slowpath(kernel: Kernel, where: string, msg: string, frames: string[]): void {
   printk("\x014------------[ cut here ]------------\n");
-  printk("\x014WARNING: CPU: 0 PID: %d at %s\n", current().pid, where);
   printk("\x014%s", msg);
+  printk("\x014WARNING: CPU: 0 PID: %d at %s\n", current().pid, where);
   print_modules(kernel);
   dump_stack(kernel, frames);
   end_trace(kernel);

@@ -20,6 +20,7 @@ import { rmmod_main } from "./modutils/rmmod.js";
 import { lsmod_main } from "./modutils/lsmod.js";
 import { modinfo_main } from "./modutils/modinfo.js";
 import { modprobe_main } from "./modutils/modprobe.js";
+import { su_main } from "./loginutils/su.js";
 
 export interface Applet {
   main: Main;
@@ -38,6 +39,7 @@ export const applets: Record<string, Applet> = {
   ps: { main: ps_main, dir: "/bin" },
   sh: { main: ash_main, dir: "/bin" },
   sleep: { main: sleep_main, dir: "/bin" },
+  su: { main: su_main, dir: "/bin" },
   true: { main: true_main, dir: "/bin" },
   uname: { main: uname_main, dir: "/bin" },
   insmod: { main: insmod_main, dir: "/sbin" },

@@ -4,6 +4,8 @@ import { libc } from "../libc/state.js";
 import { strerror } from "../libc/strerror.js";
 import { stderr, stdout } from "../libc/stdio.js";
 import { _exit } from "../libc/stdlib.js";
+import { chdir, close, open, read } from "../libc/unistd.js";
+import { O_RDONLY } from "../../include/uapi/fcntl.js";
 
 /** BB_VER and the build stamp of bb_banner. */
 export const BB_BANNER = "BusyBox v1.35.0 (2023-08-05 10:12:30 UTC)";
@@ -99,4 +101,44 @@ export function getopt(argv: string[], spec: string): { opts: Map<string, string
 export async function xatoi_positive(s: string): Promise<number> {
   if (!/^\d+$/.test(s) || Number(s) > 0x7fffffff) return bb_error_msg_and_die(`invalid number '${s}'`);
   return Number(s);
+}
+
+/**
+ * xmalloc_read(fd, maxsz) (libbb/read_printf.c): read until end of file or `maxsz` bytes; null on
+ * a read error, with errno set.
+ */
+export async function xmalloc_read(fd: number, maxsz = 0x7fffffff - 4095, initial?: Uint8Array): Promise<Uint8Array | null> {
+  const chunks: Uint8Array[] = initial && initial.length ? [initial] : [];
+  let total = initial?.length ?? 0;
+  while (total < maxsz) {
+    const buf = new Uint8Array(Math.min(64 * 1024, maxsz - total));
+    const n = await read(fd, buf, buf.length);
+    if (n < 0) return null;
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+    total += n;
+  }
+  const out = new Uint8Array(total);
+  let k = 0;
+  for (const c of chunks) {
+    out.set(c, k);
+    k += c.length;
+  }
+  return out;
+}
+
+/** xmalloc_open_read_close(filename, maxsz) (libbb/read_printf.c): the whole file, or null with errno set. */
+export async function xmalloc_open_read_close(filename: string, maxsz?: number): Promise<Uint8Array | null> {
+  const fd = await open(filename, O_RDONLY);
+  if (fd < 0) return null;
+  const buf = await xmalloc_read(fd, maxsz);
+  const e = libc().errno;
+  close(fd);
+  libc().errno = e;
+  return buf;
+}
+
+/** xchdir(path) (libbb/xfuncs_printf.c): chdir or die with "can't change directory to 'PATH'". */
+export async function xchdir(path: string): Promise<void> {
+  if (chdir(path) !== 0) await bb_perror_msg_and_die(`can't change directory to '${path}'`);
 }

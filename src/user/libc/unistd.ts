@@ -9,6 +9,7 @@ import { sys_spawn, sys_spawn_fn, type SpawnAttr } from "../../kernel/fork.js";
 import { sys_wait4 } from "../../kernel/exit.js";
 import { send_sig } from "../../kernel/signal.js";
 import { do_syslog } from "../../kernel/printk/devkmsg.js";
+import { sys_setgid, sys_setgroups, sys_setuid } from "../../kernel/sys.js";
 import { EBADF, EINVAL, ESRCH, EPERM } from "../../include/uapi/errno.js";
 import { O_CLOEXEC } from "../../include/uapi/fcntl.js";
 import { get_file } from "../../fs/file.js";
@@ -74,6 +75,10 @@ export const getppid = (): number => syscall(() => current().parent?.pid ?? 0);
 export const getuid = (): number => syscall(() => current().cred.uid);
 export const geteuid = (): number => syscall(() => current().cred.euid);
 export const getgid = (): number => syscall(() => current().cred.gid);
+export const getegid = (): number => syscall(() => current().cred.egid);
+export const setuid = (uid: number): number => ret(syscall(() => sys_setuid(uid)));
+export const setgid = (gid: number): number => ret(syscall(() => sys_setgid(gid)));
+export const setgroups = (groups: number[]): number => ret(syscall(() => sys_setgroups(groups)));
 export const getcwd = (): string => syscall(() => current().cwd);
 
 function value<T>(r: T | number): T | null {
