@@ -92,9 +92,11 @@ describe("IDA", () => {
     });
     const lines = log_lines(k);
     expect(lines[0]).toBe("------------[ cut here ]------------");
-    expect(lines).toContain("WARNING: CPU: 0 PID: 0 at lib/idr.c:525 ida_free+0x96/0x130");
-    expect(lines).toContain("ida_free called for id=5 which is not allocated.");
-    expect(lines.filter((l) => /\(ida_free\)/.test(l))).toHaveLength(1);
+    expect(lines[1]).toBe("ida_free called for id=5 which is not allocated.");
+    expect(lines[2]).toBe("WARNING: CPU: 0 PID: 0 at lib/idr.c:525 ida_free+0x96/0x130");
+    const frames = lines.filter((l) => l.startsWith("[<")).map((l) => l.replace(/\[<[0-9a-f]+>\] /g, ""));
+    expect(frames.slice(0, 3)).toEqual(["(unwind_backtrace) from (show_stack)", "(show_stack) from (dump_stack)", "(dump_stack) from (ida_free)"]);
+    expect(frames[3]).toBe("(ida_free) from (proc_reg_write)");
     expect(lines.at(-1)).toMatch(/^---\[ end trace [0-9a-f]{16} \]---$/);
     expect(k.tainted).toBe(1 << TAINT_WARN);
     expect(ida.xa.get(0)!.bitmap[0]).toBe(1);
