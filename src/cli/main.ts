@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import chalk from "chalk";
 import { start_kernel } from "../init/main.js";
-import { register_console, spawn_on_terminal } from "../init/console.js";
+import { INIT_ENV, register_console, spawn_on_terminal } from "../init/console.js";
 import { Terminal } from "../drivers/tty/tty.js";
 import { RealClock } from "../kernel/time/clock.js";
 import { run_scenario, typed_lines } from "../machine/scenario.js";
@@ -24,7 +24,8 @@ async function run_on_host(argv: string[]): Promise<number> {
   if (process.stdout.isTTY) tty.winsize = { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 };
   register_console(k, tty);
   host.attach(tty);
-  const task = spawn_on_terminal(k, tty, "/bin/sh", argv);
+  const pass = ["NO_COLOR", "FORCE_COLOR"].filter((v) => process.env[v] !== undefined).map((v) => `${v}=${process.env[v]}`);
+  const task = spawn_on_terminal(k, tty, "/bin/sh", argv, { env: [...INIT_ENV, ...pass] });
   if (typeof task === "number") {
     host.close();
     process.stderr.write(`kplay: cannot start /bin/sh (error ${-task})\n`);

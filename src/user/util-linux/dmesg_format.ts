@@ -41,6 +41,8 @@ export interface DmesgOptions {
   color: boolean; // resolved already by the caller
   bootEpochMs: number; // wall-clock ms of boot, for ctime / iso / reltime
   tz?: "UTC"; // times are always rendered in UTC
+  noescape?: boolean; // --noescape: print unprintable bytes as they are
+  forcePrefix?: boolean; // -p: repeat the decode/time prefix on each line of a multi-line record
 }
 
 /** level_names[] in dmesg.c, indexed by syslog level. */
@@ -179,6 +181,126 @@ function decodeUtf8(b: readonly number[]): string {
   return out;
 }
 
+/** Bytes as dmesg sees them in a UTF-8 locale: valid UTF-8 decoded, every other byte kept as U+DC80..U+DCFF. */
+export function decodeBytes(bytes: Uint8Array): string {
+  return decodeUtf8(Array.from(bytes));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing a syslog(2) buffer (dmesg -S, --file, and the fallback when /dev/kmsg cannot be read)
+
+/** Facility/level of a record whose "<prio>" was not parsed or did not parse: no name, no level colour. */
+const PRIO_UNKNOWN = 13 << 3;
+
+const LONG_MIN_32 = -2147483648; // long is 32 bits on armv7l
+const LONG_MAX_32 = 2147483647;
+
+/** strtol(s + at, &end, 10): the value (0 without digits), where it stopped (`at` without digits), ERANGE. */
+function strtol(s: string, at: number): { v: number; end: number; erange: boolean } {
+  let i = at;
+  while (i < s.length && " \t\n\v\f\r".includes(s[i]!)) i++;
+  let neg = false;
+  if (s[i] === "+" || s[i] === "-") neg = s[i++] === "-";
+  const d0 = i;
+  while (i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
+  if (i === d0) return { v: 0, end: at, erange: false };
+  const v = Number(s.slice(d0, i)) * (neg ? -1 : 1);
+  if (v < LONG_MIN_32) return { v: LONG_MIN_32, end: i, erange: true };
+  if (v > LONG_MAX_32) return { v: LONG_MAX_32, end: i, erange: true };
+  return { v, end: i, erange: false };
+}
+
+/** skip_item(): the position after the first character of `sep` (or NUL) before `end`, or `end`. */
+function skipItem(s: string, begin: number, end: number, sep: string): number {
+  while (begin < end) {
+    const c = s[begin++]!;
+    if (c === "\0" || sep.includes(c)) break;
+  }
+  return begin;
+}
+
+/**
+ * get_next_syslog_record() over a whole klogctl(SYSLOG_ACTION_READ_ALL) buffer or --file contents
+ * ("<prio>[  sec.usec] text" lines; records split at "\n<"). `parsePrio` is dmesg's
+ * "fltr_lev || fltr_fac || decode || color" (otherwise the "<...>" is only skipped), `notime` is -t.
+ */
+export function parseSyslogBuffer(buf: string, o: { parsePrio: boolean; notime: boolean }): KmsgRecord[] {
+  const recs: KmsgRecord[] = [];
+  let next = 0;
+  let nextSize = buf.length;
+  while (next >= 0 && nextSize > 0) {
+    let begin = -1;
+    let found = false;
+    for (let i = 0; i < nextSize; i++) {
+      const p = next + i;
+      let end = -1;
+      if (begin < 0) begin = p;
+      if (i + 1 === nextSize) {
+        end = p + 1;
+        i++;
+      } else if (buf[p] === "\n" && buf[p + 1] === "<") end = p;
+      if (begin >= 0 && (buf[begin] ?? "\0") === "\0") begin = -1; // zero(s) at the end of the buffer
+      if (begin < 0 || end < 0) continue;
+      if (end <= begin) continue;
+
+      let b = begin;
+      let prio = PRIO_UNKNOWN;
+      if (buf[b] === "<") {
+        if (o.parsePrio) {
+          // parse_faclev(): LOG_FAC()/LOG_PRI() of the number; one character (the '>') is skipped after it
+          const r = strtol(buf, b + 1);
+          if (!r.erange && r.end > b + 1) {
+            prio = r.v & 0x3ff;
+            b = r.end + 1;
+          } else b = b + 1;
+        } else b = skipItem(buf, b, end, ">");
+      }
+      let tsUsec = 0;
+      if (buf[b] === "[" && (buf[b + 1] === " " || /[0-9]/.test(buf[b + 1] ?? ""))) {
+        if (!o.notime) {
+          // parse_syslog_timestamp(): "sec.usec]"; on failure the text starts after the '[' (and tv keeps
+          // whatever was parsed)
+          const str0 = b + 1;
+          let str = str0;
+          const sec = strtol(buf, str0);
+          let usec = 0;
+          let endp = sec.end;
+          let erange = sec.erange;
+          if (!erange && buf[endp] === "." && (buf[endp + 1] ?? "\0") !== "\0") {
+            str = endp + 1;
+            const u = strtol(buf, str);
+            usec = u.v;
+            endp = u.end;
+            erange = u.erange;
+          }
+          tsUsec = sec.v * 1_000_000 + usec;
+          b = erange || endp === str || buf[endp] !== "]" ? str0 : endp + 1;
+        } else b = skipItem(buf, b, end, "]");
+        if (b < end && buf[b] === " ") b++;
+      }
+      let size = end - b;
+      // don't count the \n of the last message
+      if (buf[end] !== "\n" && buf[end - 1] === "\n") size--;
+      recs.push({ prio, seq: 0, tsUsec, flags: "-", text: buf.slice(b, b + Math.max(size, 0)) });
+
+      nextSize -= end - next;
+      next = nextSize > 0 ? end + 1 : -1;
+      if (nextSize > 0) nextSize--;
+      found = true;
+      break;
+    }
+    if (!found) break;
+  }
+  return recs;
+}
+
+/** raw_print(): the syslog buffer as it is (escaped unless --noescape), ending with a newline. */
+export function formatRawBuffer(buf: string, noescape = false): string {
+  if (buf.length === 0) return "";
+  const out = safeWrite(buf, 0, buf.length, 0, noescape);
+  return buf.endsWith("\n") ? out : out + "\n";
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Formatting
 
@@ -277,25 +399,35 @@ export function createDmesgFormatter(opts: DmesgOptions): DmesgFormatter {
       }
     }
     const indent = fpbuf.length + tsbuf.length;
+    const noesc = opts.noescape ?? false;
 
-    let out = fpbuf;
-    if (tsbuf) out += opts.color ? (timebreak ? COLOR_TIMEBREAK : COLOR_TIME) + tsbuf + COLOR_RESET : tsbuf;
+    // full_output: the decode prefix, then the (coloured) timestamp
+    const prefix = (ts: string): string =>
+      fpbuf + (ts ? (opts.color ? (timebreak ? COLOR_TIMEBREAK : COLOR_TIME) + ts + COLOR_RESET : ts) : "");
 
-    const text = rec.text;
-    if (opts.color) {
+    // The message (one line of it with -p), with the subsystem and level colours.
+    const body = (line: string): string => {
+      if (!opts.color) return safeWrite(line, 0, line.length, indent, noesc);
+      let out = "";
       let start = 0;
-      const delim = subsysDelimiter(text);
+      const delim = subsysDelimiter(line);
       if (delim >= 0) {
-        out += COLOR_SUBSYS + safeWrite(text, 0, delim, indent) + COLOR_RESET;
+        out += COLOR_SUBSYS + safeWrite(line, 0, delim, indent, noesc) + COLOR_RESET;
         start = delim;
       }
-      const rest = text.slice(start);
+      const rest = line.slice(start);
       const levelColor = LEVEL_COLORS[level] ?? (rest.includes("segfault at") ? COLOR_SEGFAULT : null);
-      out += (levelColor ?? "") + safeWrite(text, start, text.length, indent) + (levelColor ? COLOR_RESET : "");
-    } else {
-      out += safeWrite(text, 0, text.length, indent);
-    }
-    return out + "\n";
+      return out + (levelColor ?? "") + safeWrite(line, start, line.length, indent, noesc) + (levelColor ? COLOR_RESET : "");
+    };
+
+    if (!opts.forcePrefix) return prefix(tsbuf) + body(rec.text) + "\n";
+
+    // -p: strtok(mesg, "\n") -- every non-empty line gets the prefix; with -e the lines after the first
+    // show "[  +0.000000] " instead of the timestamp.
+    const lines = rec.text.split("\n").filter((l) => l.length > 0);
+    if (lines.length === 0) return prefix(tsbuf) + "\n";
+    const relNext = opts.time === "reltime";
+    return lines.map((l, i) => prefix(i > 0 && relNext ? "[  +0.000000] " : tsbuf) + body(l)).join("\n") + "\n";
   };
 
   return { format };
@@ -339,13 +471,17 @@ function subsysDelimiter(text: string): number {
  * safe_fwrite() in a UTF-8 locale: NUL, non-printable ASCII (other than isspace) and non-printable or invalid
  * multibyte characters print as \xNN per byte; a '\n' followed by more text is followed by `indent` spaces.
  */
-function safeWrite(text: string, from: number, to: number, indent: number): string {
+function safeWrite(text: string, from: number, to: number, indent: number, noescape = false): string {
   let out = "";
   let i = from;
   while (i < to) {
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    if (cp >= 0xdc80 && cp <= 0xdcff) {
+    if (noescape) {
+      // ctl->noesc: every byte goes out as it is (lone U+DCxx stand for the raw bytes); only the indent remains
+      if (cp === 0x0a && i + 1 < text.length && text.charCodeAt(i + 1) !== 0 && indent) out += "\n" + " ".repeat(indent);
+      else out += String.fromCodePoint(cp);
+    } else if (cp >= 0xdc80 && cp <= 0xdcff) {
       out += hexByte(cp - 0xdc00);
     } else if (cp < 0x80) {
       const printable = (cp >= 0x20 && cp <= 0x7e) || (cp >= 0x09 && cp <= 0x0d);
