@@ -166,14 +166,19 @@ export async function do_syslog(type: number, buf: Uint8Array | null, len: numbe
       st.clear_seq = st.prb.last_seq;
       return 0;
     case SYSLOG_ACTION_CONSOLE_OFF:
+      if (st.saved_console_loglevel === LOGLEVEL_DEFAULT) st.saved_console_loglevel = st.console_loglevel;
       st.console_loglevel = st.console_printk[2];
       return 0;
     case SYSLOG_ACTION_CONSOLE_ON:
-      st.console_loglevel = st.console_printk[3];
+      if (st.saved_console_loglevel !== LOGLEVEL_DEFAULT) {
+        st.console_loglevel = st.saved_console_loglevel;
+        st.saved_console_loglevel = LOGLEVEL_DEFAULT;
+      }
       return 0;
     case SYSLOG_ACTION_CONSOLE_LEVEL:
       if (len < 1 || len > 8) return -EINVAL;
       st.console_loglevel = Math.max(len, st.console_printk[2]);
+      st.saved_console_loglevel = LOGLEVEL_DEFAULT;
       return 0;
     case SYSLOG_ACTION_SIZE_UNREAD:
       return st.prb.last_seq - Math.max(st.syslog_seq, st.prb.first_seq);

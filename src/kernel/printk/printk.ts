@@ -22,6 +22,8 @@ export class PrintkState {
   readonly console_printk = [7, 4, 1, 7];
   /** printk.time: whether console and syslog lines carry a timestamp. */
   printk_time = false;
+  /** The console level `dmesg -D` (SYSLOG_ACTION_CONSOLE_OFF) saved for `dmesg -E`. */
+  saved_console_loglevel = LOGLEVEL_DEFAULT;
   readonly consoles: Console[] = [];
   readonly log_wait = new WaitQueueHead();
   /** syslog(2) read position (/proc/kmsg) and the position after the last SYSLOG_ACTION_CLEAR. */
