@@ -1,11 +1,13 @@
-// Bundle src/ into dist/kplay.mjs, the one file bin/kplay loads.
+// Bundle src/ into dist/kplay.mjs, the one file bin/kplay loads (with --bench: bench/run.ts into
+// dist/bench.mjs).
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+const bench = process.argv.includes("--bench");
 await build({
-  entryPoints: ["src/cli/entry.ts"],
-  outfile: "dist/kplay.mjs",
+  entryPoints: [bench ? "bench/run.ts" : "src/cli/entry.ts"],
+  outfile: bench ? "dist/bench.mjs" : "dist/kplay.mjs",
   bundle: true,
   platform: "node",
   format: "esm",

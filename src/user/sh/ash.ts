@@ -110,7 +110,7 @@ async function cmdloop(sh: Shell): Promise<number> {
     }
     if ("error" in prog) {
       sh.lineno = prog.line;
-      sh.msg(`syntax error: ${prog.error}`);
+      sh.msg(prog.error);
       sh.exitstatus = 2;
       if (!sh.iflag) return 2;
     }

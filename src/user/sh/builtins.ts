@@ -181,7 +181,7 @@ export async function evalstring(sh: Shell, text: string): Promise<number> {
   if ("error" in prog) {
     for (const line of prog.completed) await evaltree(sh, line);
     sh.lineno = prog.line;
-    sh.error(`syntax error: ${prog.error}`);
+    sh.error(prog.error);
   }
   let status = 0;
   for (const line of prog.lines) status = await evaltree(sh, line);

@@ -170,7 +170,8 @@ type Prepared =
 
 /** Expand a simple command and decide what runs it (find_command). */
 async function prepare_simple(sh: Shell, cmd: SimpleCommand): Promise<Prepared> {
-  sh.lineno = cmd.line;
+  // `sh -c` counts from line 0 (busybox-facts §6.1: "sh: cd: line 0: can't cd to /x" [OBS]).
+  sh.lineno = sh.minusc !== null ? cmd.line - 1 : cmd.line;
   const assigns = new Map<string, string>();
   for (const a of cmd.assigns) assigns.set(a.name, await expand_str(sh, a.value));
   const argv = await expand_args(sh, cmd.words);

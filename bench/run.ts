@@ -1,0 +1,55 @@
+// npm run bench: kplay's speed, measured side by side. Each figure is the median of several runs
+// after a warm-up, with the spread (min-max), and a ratio against a baseline measured in the same
+// run. Results go to the console and to bench/results.json.
+import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpus } from "node:os";
+import { start_kernel } from "../src/init/main.js";
+import { VirtualClock } from "../src/kernel/time/clock.js";
+import { run_scenario } from "../src/machine/scenario.js";
+
+interface Figure {
+  name: string;
+  median_ms: number;
+  min_ms: number;
+  max_ms: number;
+  runs: number;
+  baseline?: string;
+  ratio?: number;
+}
+
+async function measure(name: string, runs: number, fn: () => unknown): Promise<Figure> {
+  for (let i = 0; i < Math.max(2, runs / 5); i++) await fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    t.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  t.sort((a, b) => a - b);
+  return { name, median_ms: t[Math.floor(t.length / 2)], min_ms: t[0], max_ms: t[t.length - 1], runs };
+}
+
+const ida = readFileSync(new URL("../scenarios/ida_demo.txt", import.meta.url), "utf8");
+const figures: Figure[] = [];
+const node = await measure("node -e 0 (process start floor)", 10, () => execFileSync(process.execPath, ["-e", "0"]));
+figures.push(node);
+const boot = await measure("in-process boot (start_kernel)", 200, () => start_kernel({ clock: new VirtualClock() }));
+figures.push(boot);
+const scen = await measure("scenarios/ida_demo.txt in-process", 50, async () => {
+  const r = await run_scenario(ida);
+  if (r.actual !== ida) throw new Error("ida_demo scenario no longer passes");
+});
+figures.push(scen);
+const cli = await measure("kplay scenario run scenarios/ida_demo.txt", 10, () => execFileSync(process.execPath, [new URL("../bin/kplay", import.meta.url).pathname, "scenario", "run", "-q", new URL("../scenarios/ida_demo.txt", import.meta.url).pathname]));
+figures.push({ ...cli, baseline: node.name, ratio: cli.median_ms / node.median_ms });
+for (const f of [boot, scen]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+console.log(`${pad("measurement", 44)} ${pad("median", 10)} ${pad("spread", 18)} ratio to node -e 0`);
+for (const f of figures) {
+  console.log(`${pad(f.name, 44)} ${pad(f.median_ms.toFixed(3) + " ms", 10)} ${pad(`${f.min_ms.toFixed(3)}-${f.max_ms.toFixed(3)} ms`, 18)} ${f.ratio === undefined ? "-" : f.ratio.toFixed(3)}`);
+}
+const machine = { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, platform: `${process.platform} ${process.arch}` };
+console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+writeFileSync(new URL("../bench/results.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + "\n");

@@ -1,0 +1,63 @@
+// The kplay command as a user runs it: the built bundle behind bin/kplay.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = new URL("..", import.meta.url).pathname;
+const kplay = (args: string[], input?: string) => spawnSync(process.execPath, [join(root, "bin/kplay"), ...args], { input, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } });
+
+beforeAll(() => {
+  execFileSync(process.execPath, ["build.mjs"], { cwd: root });
+});
+
+describe("kplay", () => {
+  it("prints its version and lists every command in --help", () => {
+    expect(kplay(["--version"]).stdout).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version + "\n");
+    const help = kplay(["--help"]).stdout;
+    for (const c of ["demo", "shell", "sh [options]", "scenario"]) expect(help).toContain(`  ${c}`);
+  });
+
+  it("rejects an unknown command with one line and status 1", () => {
+    const r = kplay(["bogus"]);
+    expect(r.stderr).toBe("error: unknown command 'bogus'\n");
+    expect(r.status).toBe(1);
+  });
+
+  it("runs sh -c and exits with its status", () => {
+    const r = kplay(["sh", "-c", "uname -a; exit 7"]);
+    expect(r.stdout).toBe("Linux (none) 5.15.0 #1 SMP Sat Aug 5 10:12:30 CST 2023 armv7l GNU/Linux\n");
+    expect(r.status).toBe(7);
+  });
+
+  it("runs the lines of a non-terminal stdin in `kplay shell`, without prompts", () => {
+    const r = kplay(["shell"], "insmod ida_demo\ncat /proc/ida\necho 0 > /proc/ida\nnosuch\n");
+    expect(r.stdout).toBe("ida_demo: loading out-of-tree module taints kernel.\nIDR Demo: Initializing module\nIDR Demo: Successfully allocated ID: 0\nremove ID 0\n");
+    expect(r.stderr).toBe("sh: nosuch: not found\n");
+    expect(r.status).toBe(127);
+  });
+
+  it("passes the shipped scenarios and diffs a wrong one", () => {
+    const ok = kplay(["scenario", "run", join(root, "scenarios/ida_demo.txt")]);
+    expect(ok.stdout).toBe(`PASS ${join(root, "scenarios/ida_demo.txt")}\n`);
+    expect(ok.status).toBe(0);
+    const bad = join(mkdtempSync(join(tmpdir(), "kplay-")), "bad.txt");
+    writeFileSync(bad, "/ # uname -r\n5.4.0\n");
+    const r = kplay(["scenario", "run", bad]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`FAIL ${bad}\n--- ${bad} (expected)\n+++ ${bad} (kplay)\n@@ -1,3 +1,3 @@\n / # uname -r\n-5.4.0\n+5.15.0\n`);
+  });
+
+  it("says so for a scenario file that does not exist", () => {
+    const r = kplay(["scenario", "run", "/nonexistent.txt"]);
+    expect(r.stderr).toBe("kplay: /nonexistent.txt: No such file or directory\n");
+    expect(r.status).toBe(1);
+  });
+
+  it("runs the demo", () => {
+    const r = kplay(["demo"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("/ # cat /proc/ida\nIDR Demo: Successfully allocated ID: 3\n");
+  });
+});
