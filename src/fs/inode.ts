@@ -1,5 +1,6 @@
 // Mirrors include/linux/fs.h: struct inode and the inode operations a directory offers.
 import type { FileOperations } from "./file.js";
+import type { Cred } from "../kernel/sched/task.js";
 
 export interface InodeOperations {
   /** Find `name` in directory `dir`; null when absent. */
@@ -11,6 +12,8 @@ export interface InodeOperations {
   mkdir?(dir: Inode, name: string, mode: number): Inode | number;
   unlink?(dir: Inode, name: string): number;
   rmdir?(dir: Inode, name: string): number;
+  /** ->permission: replaces generic_permission for this inode (0 or -EACCES). */
+  permission?(inode: Inode, mask: number, cred: Cred): number;
 }
 
 let next_ino = 1;

@@ -16,6 +16,7 @@ const PATH_MAX = 4096;
  * anything and execute anything with an x bit, and search any directory.
  */
 export function inode_permission(inode: Inode, mask: number, cred: Cred): number {
+  if (inode.i_op.permission) return inode.i_op.permission(inode, mask, cred);
   if (cred.euid === 0) {
     if (!(mask & MAY_EXEC) || S_ISDIR(inode.mode) || inode.mode & 0o111) return 0;
     return -EACCES;

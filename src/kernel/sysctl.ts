@@ -1,6 +1,9 @@
 // Mirrors kernel/sysctl.c for /proc/sys/kernel: printk, tainted, hostname, osrelease, ostype,
 // version, dmesg_restrict. Reading shows the value; writing (root) parses and sets it.
-import { EFAULT, EINVAL, EPERM } from "../include/uapi/errno.js";
+import { EACCES, EFAULT, EINVAL, EPERM } from "../include/uapi/errno.js";
+import type { Inode } from "../fs/inode.js";
+import { MAY_EXEC, MAY_READ, MAY_WRITE } from "../fs/namei.js";
+import type { Cred } from "./sched/task.js";
 import { S_IFREG } from "../include/uapi/fcntl.js";
 import { current } from "./sched/task.js";
 import { copy_from_user } from "./uaccess.js";
@@ -47,7 +50,7 @@ export function proc_sys_init(): void {
   const sys = proc_mkdir("sys", null);
   const kernel_dir = proc_mkdir("kernel", sys);
   for (const t of kern_table) {
-    proc_create_data(t.procname, S_IFREG | t.mode, kernel_dir, {
+    const pde = proc_create_data(t.procname, S_IFREG | t.mode, kernel_dir, {
       ...single_proc_ops((m) => (seq_puts(m, t.get(current().kernel)), 0)),
       proc_write(_file, buf, count) {
         if (!t.set) return -EPERM;
@@ -57,5 +60,18 @@ export function proc_sys_init(): void {
         return r < 0 ? r : count;
       },
     }, t);
+    if (pde) pde.permission = proc_sys_permission;
   }
+}
+
+/**
+ * proc_sys_permission() and test_perm() (fs/proc/proc_sysctl.c, kernel/sysctl.c): the mode bits
+ * for root too, so root cannot write a 0444 sysctl (EACCES at open), unlike other proc files.
+ */
+function proc_sys_permission(inode: Inode, mask: number, cred: Cred): number {
+  let mode = inode.mode;
+  if (cred.euid === 0) mode >>= 6;
+  else if (cred.egid === 0) mode >>= 3;
+  const op = mask & (MAY_READ | MAY_WRITE | MAY_EXEC);
+  return (mode & op & 7) === op ? 0 : -EACCES;
 }

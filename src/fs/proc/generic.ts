@@ -31,6 +31,8 @@ export class ProcDirEntry {
   link = "";
   uid = 0;
   gid = 0;
+  /** An inode ->permission for the entry (proc_sys_permission for /proc/sys). */
+  permission: InodeOperations["permission"] = undefined;
 
   constructor(
     readonly name: string,
@@ -100,6 +102,7 @@ export function proc_get_inode(pde: ProcDirEntry): Inode {
     inode.nlink = 2 + pde.subdir.size;
   }
   if ((pde.mode & S_IFMT) === S_IFLNK) inode.link = pde.link;
+  if (pde.permission) inode.i_op = { ...inode.i_op, permission: pde.permission };
   return inode;
 }
 
