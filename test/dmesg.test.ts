@@ -3,7 +3,7 @@
 import { describe, it, expect } from "vitest";
 import { boot, run, USER, type Run } from "./helpers.js";
 import { Terminal, type TtyStream } from "../src/drivers/tty/tty.js";
-import { register_console, spawn_on_terminal, unregister_console, INIT_ENV } from "../src/init/console.js";
+import { register_console, spawn_on_terminal, INIT_ENV } from "../src/init/console.js";
 import { run_until } from "../src/kernel/sched/idle.js";
 import { run_as, type Cred, type Task } from "../src/kernel/sched/task.js";
 import { printk, vprintk_emit } from "../src/kernel/printk/printk.js";
@@ -46,7 +46,7 @@ function start(k: Kernel, argv: string[], opts: { env?: string[]; tty?: boolean;
     done = true;
     r.status = task.exit_status;
     r.code = (task.exit_status >> 8) & 0xff;
-    unregister_console(k, con);
+    k.printk.unregister_console(con);
   });
   const settle = async (): Promise<boolean> => {
     await run_until(k, () => done);

@@ -44,7 +44,7 @@ export async function run(k: Kernel, argv: string[], opts: { input?: string; cre
   let done = false;
   void task.exited.then(() => (done = true));
   const ok = await run_until(k, () => done);
-  k.printk.consoles.splice(k.printk.consoles.indexOf(con), 1);
+  k.printk.unregister_console(con);
   if (!ok) throw new Error(`${argv.join(" ")}: hangs (output so far: ${JSON.stringify(r.output)})`);
   r.status = task.exit_status;
   r.code = (task.exit_status >> 8) & 0xff;

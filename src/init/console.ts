@@ -14,13 +14,8 @@ export const INIT_ENV = ["HOME=/", "TERM=linux", "PATH=/sbin:/usr/sbin:/bin:/usr
 /** register_console(): kernel messages at console level appear on `tty` as they are logged. */
 export function register_console(k: Kernel, tty: Terminal): Console {
   const con: Console = { name: tty.name, write: (text) => tty.sink.write("console", text) };
-  k.printk.consoles.push(con);
+  k.printk.register_console(con);
   return con;
-}
-
-export function unregister_console(k: Kernel, con: Console): void {
-  const i = k.printk.consoles.indexOf(con);
-  if (i >= 0) k.printk.consoles.splice(i, 1);
 }
 
 /** Start `path` on `tty` as a child of init in a session of its own; the task, or -errno. */
