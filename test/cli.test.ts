@@ -3,13 +3,19 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = new URL("..", import.meta.url).pathname;
-const kplay = (args: string[], input?: string) => spawnSync(process.execPath, [join(root, "bin/kplay"), ...args], { input, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } });
+const home = mkdtempSync(join(tmpdir(), "kplay-home-"));
+const kplay = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [join(root, "bin/kplay"), ...args], { input, encoding: "utf8", env: { ...process.env, KPLAY_HOME: home, NO_COLOR: "1", FORCE_COLOR: "0" } });
 
 beforeAll(() => {
   execFileSync(process.execPath, ["build.mjs"], { cwd: root });
+});
+
+afterAll(() => {
+  kplay(["poweroff"]);
 });
 
 describe("kplay", () => {
@@ -26,15 +32,15 @@ describe("kplay", () => {
   });
 
   it("runs sh -c and exits with its status", () => {
-    const r = kplay(["sh", "-c", "uname -a; exit 7"]);
+    const r = kplay(["-q", "sh", "-c", "uname -a; exit 7"]);
     expect(r.stdout).toBe("Linux (none) 5.15.0 #1 SMP Sat Aug 5 10:12:30 CST 2023 armv7l GNU/Linux\n");
     expect(r.status).toBe(7);
   });
 
   it("runs the lines of a non-terminal stdin in `kplay shell`, without prompts", () => {
-    const r = kplay(["shell"], "insmod ida_demo\ncat /proc/ida\necho 0 > /proc/ida\nnosuch\n");
-    expect(r.stdout).toBe("ida_demo: loading out-of-tree module taints kernel.\nIDR Demo: Initializing module\nIDR Demo: Successfully allocated ID: 0\nremove ID 0\n");
-    expect(r.stderr).toBe("sh: nosuch: not found\n");
+    const r = kplay(["shell"], "insmod hello\ncat /proc/hello\nrmmod hello\nnosuch\n");
+    expect(r.stdout).toBe("hello: loading out-of-tree module taints kernel.\nhello: Hello, world\nHello, world\nhello: Goodbye, world\n");
+    expect(r.stderr).toMatch(/^(kplay: booting machine 'default'\n)?sh: nosuch: not found\n$/);
     expect(r.status).toBe(127);
   });
 

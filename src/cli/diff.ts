@@ -14,8 +14,8 @@ export function unified_diff(a: string, b: string, aname: string, bname: string,
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) ops.push({ t: " ", s: x[i], i: i++, j: j++ });
-    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ t: "+", s: y[j], i, j: j++ });
-    else ops.push({ t: "-", s: x[i], i: i++, j });
+    else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ t: "-", s: x[i], i: i++, j });
+    else ops.push({ t: "+", s: y[j], i, j: j++ });
   }
   const out = [`--- ${aname}`, `+++ ${bname}`];
   for (let k = 0; k < ops.length; ) {

@@ -4,12 +4,21 @@
 // becomes readline's prompt. Ctrl-C interrupts the foreground job; Ctrl-D is end of file.
 import * as readline from "node:readline";
 import chalk from "chalk";
-import type { Terminal, TtySink, TtyStream } from "../drivers/tty/tty.js";
+import type { TtySink, TtyStream } from "../drivers/tty/tty.js";
+
+/** The input side of a simulated terminal: a local Terminal, or one inside a machine. */
+export interface TtyPort {
+  push_input(s: string): void;
+  push_eof(): void;
+  interrupt(): void;
+  echo: boolean;
+  on_read_wait: (() => void) | null;
+}
 
 export interface HostTty {
   sink: TtySink;
-  /** Connect stdin once the simulated Terminal exists. */
-  attach(tty: Terminal): void;
+  /** Connect stdin to the simulated terminal. */
+  attach(tty: TtyPort): void;
   close(): void;
 }
 
@@ -21,6 +30,7 @@ export function host_tty(): HostTty {
   let prompting = false;
   let flush_timer: NodeJS.Timeout | null = null;
   const history: string[] = [];
+  let on_sigint: (() => void) | null = null;
 
   const write_out = (stream: TtyStream, text: string): void => {
     const dest = stream === "stderr" ? process.stderr : process.stdout;
@@ -61,7 +71,7 @@ export function host_tty(): HostTty {
     },
   };
 
-  const open_rl = (tty: Terminal): readline.Interface => {
+  const open_rl = (tty: TtyPort): readline.Interface => {
     const r = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true, history, historySize: 500 });
     r.on("line", (line) => {
       prompting = false;
@@ -86,6 +96,8 @@ export function host_tty(): HostTty {
   return {
     sink,
     attach(tty) {
+      on_sigint = () => tty.interrupt();
+      process.on("SIGINT", on_sigint);
       if (!interactive) {
         tty.echo = false;
         process.stdin.on("data", (d: Buffer) => tty.push_input(d.toString("utf8")));
@@ -103,6 +115,7 @@ export function host_tty(): HostTty {
       };
     },
     close() {
+      if (on_sigint) process.off("SIGINT", on_sigint);
       if (flush_timer) clearTimeout(flush_timer);
       if (held) process.stdout.write(held);
       rl?.close();

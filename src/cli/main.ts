@@ -3,39 +3,26 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import chalk from "chalk";
-import { start_kernel } from "../init/main.js";
-import { INIT_ENV, register_console, spawn_on_terminal } from "../init/console.js";
-import { Terminal } from "../drivers/tty/tty.js";
-import { RealClock } from "../kernel/time/clock.js";
 import { run_scenario, typed_lines } from "../machine/scenario.js";
 import { unified_diff } from "./diff.js";
-import { host_tty } from "./host_tty.js";
 import { DEMO } from "./demo.js";
+import { boot_machine, machine_status, poweroff, run_in_machine } from "./client.js";
+import { kplay_home, valid_machine_name } from "../machine/paths.js";
+import { machine_main } from "../machine/machine.js";
+import { readdirSync, existsSync as exists } from "node:fs";
+import { join } from "node:path";
+
+/** Machine names with a directory under the kplay home. */
+function list_machines(): string[] {
+  try {
+    return readdirSync(kplay_home()).filter((n) => valid_machine_name(n) && exists(join(kplay_home(), n, "sock"))).sort();
+  } catch {
+    return [];
+  }
+}
 
 declare const KPLAY_VERSION: string;
 const VERSION = typeof KPLAY_VERSION === "string" ? KPLAY_VERSION : "0.0.0-dev";
-
-/** Run argv on a fresh in-process kernel attached to the host terminal; resolves to the exit code. */
-async function run_on_host(argv: string[]): Promise<number> {
-  const k = start_kernel({ clock: new RealClock() });
-  const host = host_tty();
-  const tty = new Terminal(k, host.sink);
-  tty.isatty = { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true };
-  if (process.stdout.isTTY) tty.winsize = { rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 };
-  register_console(k, tty);
-  host.attach(tty);
-  const pass = ["NO_COLOR", "FORCE_COLOR"].filter((v) => process.env[v] !== undefined).map((v) => `${v}=${process.env[v]}`);
-  const task = spawn_on_terminal(k, tty, "/bin/sh", argv, { env: [...INIT_ENV, ...pass] });
-  if (typeof task === "number") {
-    host.close();
-    process.stderr.write(`kplay: cannot start /bin/sh (error ${-task})\n`);
-    return 1;
-  }
-  await task.exited;
-  host.close();
-  const st = task.exit_status;
-  return st & 0x7f ? 128 + (st & 0x7f) : (st >> 8) & 0xff;
-}
 
 async function scenario_run(files: string[], opts: { quiet?: boolean }): Promise<number> {
   let failed = 0;
@@ -80,6 +67,31 @@ async function demo(): Promise<number> {
   return r.problem ? 1 : 0;
 }
 
+/** --user NAME|UID: root and user are the accounts of the initramfs's /etc/passwd. */
+function parse_user(u: string | undefined): number | null {
+  if (u === undefined || u === "root") return 0;
+  if (u === "user") return 1000;
+  return /^\d+$/.test(u) && Number(u) < 65536 ? Number(u) : null;
+}
+
+interface Globals {
+  machine: string;
+  user?: string;
+  quiet?: boolean;
+}
+
+/** The programs a one-shot command runs inside the machine. */
+const ONE_SHOT: [string, string][] = [
+  ["insmod", "insert a module: kplay insmod NAME|PATH [PARAM=VALUE...]"],
+  ["rmmod", "remove a module"],
+  ["lsmod", "list loaded modules"],
+  ["modinfo", "show a module's .modinfo"],
+  ["modprobe", "load a module and its dependencies by name"],
+  ["dmesg", "print the kernel log (util-linux dmesg options)"],
+  ["cat", "print files of the machine, e.g. /proc/modules"],
+  ["ps", "list processes and kernel threads"],
+];
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   let code = 0;
@@ -88,38 +100,133 @@ export async function main(argv: string[]): Promise<number> {
     .description("A kernel-networking playground: a simulated Linux 5.15.0 that loads tutorial modules and runs their programs.")
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
+    .option("-m, --machine <name>", "the machine to use", "default")
+    .option("-u, --user <user>", "run as this user (root, user, or a uid)", "root")
+    .option("-q, --quiet", "do not show kernel console lines with a command's output")
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
 
-  program
-    .command("demo")
-    .description("replay the IDA tutorial on a fresh kernel and show what kplay is")
-    .action(async () => void (code = await demo()));
+  const globals = (): Globals & { uid: number } => {
+    const g = program.opts<Globals>();
+    if (!valid_machine_name(g.machine)) throw new UsageError(`invalid machine name '${g.machine}'`);
+    const uid = parse_user(g.user);
+    if (uid === null) throw new UsageError(`unknown user '${g.user}'`);
+    return { ...g, uid };
+  };
+  const in_machine = async (args: string[]): Promise<void> => {
+    const g = globals();
+    code = await run_in_machine(g.machine, args, { uid: g.uid, quiet: !!g.quiet });
+  };
 
   program
-    .command("shell")
-    .description("an interactive BusyBox shell (/ # ) on an in-process kernel; reads commands from stdin when it is not a terminal")
-    .action(async () => void (code = await run_on_host(["sh"])));
+    .command("boot")
+    .description("start the machine in the background (if it is not running) and wait until it is ready")
+    .action(async () => {
+      const g = globals();
+      const r = await boot_machine(g.machine, null);
+      if (r === "running") process.stderr.write(`kplay: machine '${g.machine}' is already running\n`);
+    });
+
+  program
+    .command("poweroff")
+    .description("stop the machine")
+    .action(async () => {
+      const g = globals();
+      if (!(await poweroff(g.machine))) {
+        process.stderr.write(`kplay: machine '${g.machine}' is not running\n`);
+        code = 1;
+      }
+    });
+
+  program
+    .command("reboot")
+    .description("stop the machine and boot a fresh one")
+    .action(async () => {
+      const g = globals();
+      await poweroff(g.machine);
+      await boot_machine(g.machine, null);
+    });
+
+  program
+    .command("status")
+    .description("show each machine: pid, uptime, loaded modules, taint and socket")
+    .action(async () => {
+      const g = globals();
+      const names = program.getOptionValueSource("machine") === "default" ? list_machines() : [g.machine];
+      let shown = 0;
+      for (const name of names) {
+        const st = await machine_status(name);
+        if (!st) continue;
+        shown++;
+        process.stdout.write(`${st.name}: pid ${st.pid}, up ${st.uptime.toFixed(1)}s, modules: ${st.modules.join(" ") || "none"}, ${st.tainted}, socket ${st.sock}\n`);
+      }
+      if (!shown) {
+        process.stdout.write(names.length === 1 && program.getOptionValueSource("machine") !== "default" ? `${g.machine}: not running\n` : "no machine is running\n");
+      }
+    });
+
+  for (const [name, description] of ONE_SHOT) {
+    program
+      .command(name)
+      .description(description)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .argument("[args...]")
+      .action(async (args: string[]) => in_machine([name, ...args]));
+  }
+
+  program
+    .command("run")
+    .description("run a program of the machine's filesystem: kplay run my_sock abc, kplay run /my_sock abc")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument("<program>")
+    .argument("[args...]")
+    .action(async (prog: string, args: string[]) => in_machine([prog, ...args]));
 
   program
     .command("sh")
-    .description("run one shell command line on an in-process kernel")
+    .description("run one shell command line in the machine")
     .requiredOption("-c <command>", "the command line")
-    .action(async (opts: { c: string }) => void (code = await run_on_host(["sh", "-c", opts.c])));
+    .action(async (opts: { c: string }) => in_machine(["sh", "-c", opts.c]));
+
+  program
+    .command("shell")
+    .description("an interactive BusyBox shell (/ # ) on the machine; reads commands from stdin when it is not a terminal")
+    .action(async () => in_machine(["sh"]));
+
+  program
+    .command("demo")
+    .description("replay the IDA tutorial on a fresh in-process kernel and show what kplay is")
+    .action(async () => void (code = await demo()));
 
   const scenario = program.command("scenario").description("transcript scenarios");
   scenario
     .command("run")
-    .description("replay each transcript on a fresh kernel; print a unified diff and exit 1 on any difference")
+    .description("replay each transcript on a fresh in-process kernel; print a unified diff and exit 1 on any difference")
     .argument("<file...>", "transcript files (commands after '/ # ', then the expected output)")
     .option("-q, --quiet", "print only failures")
     .action(async (files: string[], opts: { quiet?: boolean }) => void (code = await scenario_run(files, opts)));
+
+  program.command("__machine", { hidden: true }).argument("<name>").action(async (name: string) => {
+    if (!valid_machine_name(name)) throw new UsageError(`invalid machine name '${name}'`);
+    code = await machine_main(name);
+  });
 
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof UsageError) {
+      process.stderr.write(`kplay: ${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
   return code;
 }
+
+class UsageError extends Error {}

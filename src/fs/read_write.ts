@@ -1,7 +1,7 @@
 // Mirrors fs/read_write.c and fs/libfs.c helpers: vfs_read, vfs_write, the llseek flavours and
 // simple_read_from_buffer.
-import { EBADF, EINVAL, ESPIPE, EFAULT } from "../include/uapi/errno.js";
-import { SEEK_CUR, SEEK_END, SEEK_SET } from "../include/uapi/fcntl.js";
+import { EBADF, EINVAL, EISDIR, ESPIPE, EFAULT } from "../include/uapi/errno.js";
+import { SEEK_CUR, SEEK_END, SEEK_SET, S_ISDIR } from "../include/uapi/fcntl.js";
 import { copy_to_user, UserPtr } from "../kernel/uaccess.js";
 import { current } from "../kernel/sched/task.js";
 import { FMODE_READ, FMODE_WRITE, type File, type Loff, type MaybeAsync } from "./file.js";
@@ -21,6 +21,7 @@ function at_pos(file: File, op: (pos: Loff) => MaybeAsync<number>): MaybeAsync<n
 export function vfs_read(file: File, buf: UserPtr, count: number): MaybeAsync<number> {
   const read = file.f_op.read;
   if (!(file.f_mode & FMODE_READ)) return -EBADF;
+  if (S_ISDIR(file.f_inode.mode)) return -EISDIR;
   if (!read || count < 0) return -EINVAL;
   return at_pos(file, (pos) => read(file, buf, count, pos));
 }

@@ -77,10 +77,9 @@ function boot_log_late(k: Kernel): void {
   printk("\x016Run /sbin/init as init process\n");
 }
 
-/** Bring the virtual clock to `us` microseconds after boot (a real clock is already past it). */
+/** Bring the clock to `us` microseconds after boot, where a real boot logs the next line. */
 function at(k: Kernel, us: number): void {
-  const ns = us * 1000;
-  if (k.clock.now() < ns) k.clock.tick(ns - k.clock.now());
+  k.clock.skip_to(us * 1000);
 }
 
 function new_kthread(k: Kernel, comm: string, parent: Task): Task {

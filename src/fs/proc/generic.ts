@@ -7,7 +7,7 @@ import { Inode, type InodeOperations } from "../inode.js";
 import type { File, FileOperations, Loff, MaybeAsync } from "../file.js";
 import { default_llseek } from "../read_write.js";
 import type { UserPtr } from "../../kernel/uaccess.js";
-import { current } from "../../kernel/sched/task.js";
+import { current, current_or_null } from "../../kernel/sched/task.js";
 import { warn_slowpath } from "../../kernel/panic.js";
 import type { Module } from "../../kernel/module/module.js";
 
@@ -97,6 +97,8 @@ export function proc_get_inode(pde: ProcDirEntry): Inode {
   inode.i_private = pde;
   inode.uid = pde.uid;
   inode.gid = pde.gid;
+  const k = current_or_null()?.kernel;
+  if (k) inode.mtime = Math.floor((k.clock.bootEpochMs + k.clock.now() / 1e6) / 1000);
   if ((pde.mode & S_IFMT) === S_IFDIR) {
     inode.i_op = proc_dir_inode_operations;
     inode.nlink = 2 + pde.subdir.size;

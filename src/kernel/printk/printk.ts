@@ -25,6 +25,8 @@ export class PrintkState {
   /** The console level `dmesg -D` (SYSLOG_ACTION_CONSOLE_OFF) saved for `dmesg -E`. */
   saved_console_loglevel = LOGLEVEL_DEFAULT;
   readonly consoles: Console[] = [];
+  /** Called with each record once it is complete (its newline seen, or the next record begun). */
+  readonly record_hooks: ((rec: PrintkRecord) => void)[] = [];
   readonly log_wait = new WaitQueueHead();
   /** syslog(2) read position (/proc/kmsg) and the position after the last SYSLOG_ACTION_CLEAR. */
   syslog_seq = 0;
@@ -70,20 +72,30 @@ export class PrintkState {
     if (cont && this.cont && this.cont.caller === caller) {
       this.prb.amend_last(text, len);
       this.emit_console(text, this.cont.rec.level, newline);
-      if (newline) this.cont = null;
+      if (newline) {
+        this.finalize(this.cont.rec);
+        this.cont = null;
+      }
       this.log_wait.wake_up();
       return len;
     }
     if (this.cont) {
       this.emit_console("", this.cont.rec.level, true);
+      this.finalize(this.cont.rec);
       this.cont = null;
     }
     if (level === LOGLEVEL_DEFAULT) level = this.default_message_loglevel;
     const rec = this.prb.push({ ts_nsec: this.kernel.clock.now(), level, facility, cont: false, text, text_len: len });
     if (!newline) this.cont = { rec, caller };
     this.emit_console(this.console_prefix(rec) + text, level, newline);
+    if (newline) this.finalize(rec);
     this.log_wait.wake_up();
     return len;
+  }
+
+  private finalize(rec: PrintkRecord): void {
+    const r = this.prb.read(rec.seq) ?? rec;
+    for (const hook of this.record_hooks) hook(r);
   }
 
   /** The "[%5lu.%06lu] " prefix when printk.time is on. */

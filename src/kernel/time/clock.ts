@@ -17,6 +17,8 @@ export interface Clock {
   delTimer(t: Timer): void;
   /** Account for kernel work done by a system call: the virtual clock steps, the real one ignores it. */
   tick(ns: number): void;
+  /** Move time forward to at least `ns` (the boot log's timeline); both clocks honour it. */
+  skip_to(ns: number): void;
 }
 
 interface PendingTimer extends Timer {
@@ -38,6 +40,10 @@ export class VirtualClock implements Clock {
 
   tick(ns: number): void {
     this.ns += ns;
+  }
+
+  skip_to(ns: number): void {
+    if (this.ns < ns) this.ns = ns;
   }
 
   addTimer(expires: number, fn: () => void): Timer {
@@ -75,13 +81,19 @@ export class VirtualClock implements Clock {
 /** Wall time since the process started; timers are Node timers. */
 export class RealClock implements Clock {
   private readonly base = process.hrtime.bigint();
+  private offset = 0;
   readonly bootEpochMs = Date.now();
 
   now(): number {
-    return Number(process.hrtime.bigint() - this.base);
+    return Number(process.hrtime.bigint() - this.base) + this.offset;
   }
 
   tick(): void {}
+
+  skip_to(ns: number): void {
+    const now = this.now();
+    if (now < ns) this.offset += ns - now;
+  }
 
   addTimer(expires: number, fn: () => void): Timer {
     const t = { expires, cancelled: false, handle: undefined as NodeJS.Timeout | undefined };

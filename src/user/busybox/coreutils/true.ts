@@ -1,3 +1,6 @@
-// STUB: being written.
-export async function true_main(_argc: number, _argv: string[]): Promise<number> { return 1; }
-export async function false_main(_argc: number, _argv: string[]): Promise<number> { return 1; }
+// Mirrors BusyBox 1.35 coreutils/true.c and coreutils/false.c.
+import type { Main } from "../../libc/crt0.js";
+
+export const true_main: Main = () => 0;
+
+export const false_main: Main = () => 1;

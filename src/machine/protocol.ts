@@ -1,0 +1,77 @@
+// The control protocol between a kplay client and its machine: one JSON object per line over the
+// machine's Unix socket. A request opens a session; the machine streams the session's terminal
+// (stdout, stderr and kernel console, in the order they happened) and ends with its exit.
+
+/** What the client's terminal is, so programs see what they would see on the host. */
+export interface TermFacts {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  cols: number;
+  rows: number;
+  /** NO_COLOR / FORCE_COLOR as set on the host, passed into the program's environment. */
+  env: Record<string, string>;
+}
+
+export type Request =
+  | { op: "run"; argv: string[]; uid: number; term: TermFacts; quiet: boolean }
+  | { op: "status" }
+  | { op: "poweroff" };
+
+/** Messages from the client during a session. */
+export type ClientMsg = { op: "stdin"; data: string } | { op: "eof" } | { op: "signal"; sig: "INT" } | { op: "winch"; cols: number; rows: number };
+
+export type Reply =
+  | { type: "out"; stream: "stdout" | "stderr" | "console"; data: string }
+  /** The program waits for input with nothing queued: an interactive client shows its prompt. */
+  | { type: "read_wait" }
+  | { type: "exit"; code: number; signal: number }
+  | { type: "status"; status: MachineStatus }
+  | { type: "error"; message: string }
+  | { type: "bye" };
+
+export interface MachineStatus {
+  name: string;
+  pid: number;
+  /** Seconds since boot. */
+  uptime: number;
+  modules: string[];
+  tainted: string;
+  sock: string;
+}
+
+const MAX_LINE = 1 << 20;
+
+/** Split a byte stream into JSON messages; malformed lines are reported, not thrown. */
+export class LineDecoder {
+  private buf = "";
+
+  constructor(private readonly on_message: (msg: unknown) => void, private readonly on_error: (why: string) => void) {}
+
+  push(chunk: Buffer | string): void {
+    this.buf += chunk.toString();
+    for (;;) {
+      const nl = this.buf.indexOf("\n");
+      if (nl < 0) break;
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      if (line.trim() === "") continue;
+      let msg: unknown;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        this.on_error("malformed request: not JSON");
+        continue;
+      }
+      this.on_message(msg);
+    }
+    if (this.buf.length > MAX_LINE) {
+      this.buf = "";
+      this.on_error("malformed request: line too long");
+    }
+  }
+}
+
+export function encode(msg: Request | ClientMsg | Reply): string {
+  return JSON.stringify(msg) + "\n";
+}
