@@ -1,7 +1,9 @@
 // npm run bench: kplay's speed, measured side by side. Each figure is the median of several runs
 // after a warm-up, with the spread (min-max), and a ratio against a baseline measured in the same
 // run. Results go to the console and to bench/results.json.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { start_kernel } from "../src/init/main.js";
@@ -43,6 +45,20 @@ const scen = await measure("scenarios/ida_demo.txt in-process", 50, async () => 
 figures.push(scen);
 const cli = await measure("kplay scenario run scenarios/ida_demo.txt", 10, () => execFileSync(process.execPath, [new URL("../bin/kplay", import.meta.url).pathname, "scenario", "run", "-q", new URL("../scenarios/ida_demo.txt", import.meta.url).pathname]));
 figures.push({ ...cli, baseline: node.name, ratio: cli.median_ms / node.median_ms });
+
+const home = mkdtempSync(join(tmpdir(), "kplay-bench-"));
+const kplay = (...args: string[]): Buffer => execFileSync(process.execPath, [new URL("../bin/kplay", import.meta.url).pathname, ...args], { env: { ...process.env, KPLAY_HOME: home } });
+try {
+  const up = await measure("kplay boot (to ready) + poweroff", 5, () => (kplay("boot"), kplay("poweroff")));
+  figures.push(up);
+  kplay("boot");
+  kplay("insmod", "ida_demo");
+  const lsmod = await measure("kplay lsmod (running machine)", 20, () => kplay("lsmod"));
+  figures.push(lsmod);
+  for (const f of [up, lsmod]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
+} finally {
+  kplay("poweroff");
+}
 for (const f of [boot, scen]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
 
 const pad = (s: string, n: number): string => s.padEnd(n);
