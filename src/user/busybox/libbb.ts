@@ -66,37 +66,6 @@ export function bb_invalid_option(c: string): void {
   stderr().put(`${libc().progname}: invalid option -- '${c}'\n`);
 }
 
-/**
- * Parse short options the way getopt32 does for the simple cases applets use: `spec` lists option
- * letters, a letter followed by ":" takes an argument. Returns the options and the operands, or the
- * offending letter.
- */
-export function getopt(argv: string[], spec: string): { opts: Map<string, string>; args: string[] } | { bad: string } {
-  const opts = new Map<string, string>();
-  let i = 1;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j];
-      const at = spec.indexOf(c);
-      if (at < 0 || c === ":") return { bad: c };
-      if (spec[at + 1] === ":") {
-        const v = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
-        if (v === undefined) return { bad: c };
-        opts.set(c, v);
-        break;
-      }
-      opts.set(c, "");
-    }
-  }
-  return { opts, args: argv.slice(i) };
-}
-
 /** xatoi_positive(): a non-negative decimal, or the "invalid number" death. */
 export async function xatoi_positive(s: string): Promise<number> {
   if (!/^\d+$/.test(s) || Number(s) > 0x7fffffff) return bb_error_msg_and_die(`invalid number '${s}'`);

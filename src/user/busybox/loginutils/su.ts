@@ -6,7 +6,7 @@ import { getpwnam } from "../../libc/pwd.js";
 import { getuid, posix_spawn, setgid, setgroups, setuid, waitpid, WEXITSTATUS, WIFSIGNALED, WTERMSIG } from "../../libc/unistd.js";
 import { environ, getenv } from "../../libc/stdlib.js";
 import { fputs, stderr, stdin } from "../../libc/stdio.js";
-import { bb_error_msg_and_die, bb_show_usage, getopt } from "../libbb.js";
+import { bb_error_msg_and_die, bb_show_usage, getopt32 } from "../libbb.js";
 
 const USAGE = ["[-lmp] [-s SH] [-] [USER [FILE ARGS | -c 'CMD' [ARG0 ARGS]]]", "Run shell under USER (by default, root)\n\n\t-,-l\tClear environment, go to home dir, run shell as login shell\n\t-p,-m\tDo not set new $HOME, $SHELL, $USER, $LOGNAME\n\t-c CMD\tCommand to pass to 'sh -c'\n\t-s SH\tShell to use instead of user's default"];
 
@@ -18,8 +18,9 @@ export async function su_main(_argc: number, argv: string[]): Promise<number> {
     login = true;
     args.splice(dash, 1);
   }
-  const r = getopt(args, "lmps:c:");
-  if ("bad" in r) return bb_show_usage(USAGE[0], USAGE[1]);
+  const parsed = getopt32(args, "+lmps:c:");
+  if (!parsed) return bb_show_usage(USAGE[0], USAGE[1]);
+  const r = { opts: new Map(parsed.opts.map(([c, v]) => [c, v ?? ""])), args: parsed.args };
   if (r.opts.has("l")) login = true;
   const keep_env = r.opts.has("m") || r.opts.has("p");
   const name = r.args[0] ?? "root";

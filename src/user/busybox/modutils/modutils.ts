@@ -10,7 +10,7 @@ import { close, delete_module, finit_module, geteuid, init_module, open, read, u
 import { O_CLOEXEC, O_RDONLY } from "../../../include/uapi/fcntl.js";
 import { EFAULT, ENOENT, ENOEXEC, ENOMEM, ENOSYS, EPERM, ESRCH } from "../../../include/uapi/errno.js";
 import { stderr, stdout } from "../../libc/stdio.js";
-import { bb_error_msg, bb_error_msg_and_die, bb_perror_msg, bb_perror_msg_and_die, bb_show_usage, xmalloc_open_read_close, xmalloc_read } from "../libbb.js";
+import { bb_error_msg, bb_error_msg_and_die, bb_perror_msg, bb_perror_msg_and_die, bb_show_usage, getopt32 as libbb_getopt32, xmalloc_open_read_close, xmalloc_read, type LongOpt } from "../libbb.js";
 
 /** linux/module.h has 64, BusyBox uses 256 because the same buffers hold alias names. */
 export const MODULE_NAME_LEN = 256;
@@ -316,12 +316,11 @@ export async function modules_dep_lookup(modname: string): Promise<string | null
 }
 
 /**
- * getopt32(argv, "^" spec "\0" complementary) of libbb/getopt32.c, for the option strings these
- * applets use, on top of glibc's getopt_long: operands and options may be mixed (GNU permutation),
- * "--" ends the options, a letter followed by ':' takes an argument. `off` maps a letter to the
- * letters it clears ("q-v"), `conflicts` to the letters it cannot be given with ("l--arD"), and
- * `min_args` is "-N". Any error prints glibc's message (with argv[0] as typed) and the usage screen.
- * Returns the option bit mask (bit i for the i-th letter of spec), the arguments and the operands.
+ * getopt32(argv, "^" spec "\0" complementary) of libbb/getopt32.c: libbb's parser plus the
+ * complementary rules these applets use. `off` maps a letter to the letters it clears ("q-v"),
+ * `conflicts` to the letters it cannot be given with ("l--arD"), and `min_args` is "-N". Any error
+ * shows the usage screen. Returns the option bit mask (bit i for the i-th letter of spec), the
+ * arguments and the operands.
  */
 export async function getopt32(
   argv: string[],
@@ -331,55 +330,20 @@ export async function getopt32(
 ): Promise<{ mask: number; optarg: Map<string, string>; args: string[] }> {
   const letters = spec.replace(/:/g, "");
   const bit = (c: string): number => 1 << letters.indexOf(c);
-  const takes_arg = (c: string): boolean => spec[spec.indexOf(c) + 1] === ":";
-  const progname = libc().progname;
-  const die = async (msg: string | null): Promise<never> => {
-    if (msg !== null) {
-      stdout().flush();
-      stderr().put(`${progname}: ${msg}\n`);
-    }
-    return bb_show_usage(usage.trivial, usage.full);
-  };
+  const longopts: LongOpt[] = Object.entries(extra.longopts ?? {}).map(([name, val]) => ({ name, has_arg: 0, val }));
+  stdout().flush();
+  const parsed = libbb_getopt32(argv, spec, longopts);
+  if (!parsed) return bb_show_usage(usage.trivial, usage.full);
   let mask = 0;
   const optarg = new Map<string, string>();
-  const args: string[] = [];
-  const seen = (c: string): void => {
+  for (const [c, v] of parsed.opts) {
     mask |= bit(c);
     for (const o of extra.off?.[c] ?? "") mask &= ~bit(o);
-  };
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") {
-      args.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") {
-      args.push(a);
-      continue;
-    }
-    if (a.startsWith("--")) {
-      const name = a.slice(2);
-      const c = extra.longopts?.[name];
-      if (c === undefined) return die(extra.longopts ? `unrecognized option '${a}'` : "invalid option -- '-'");
-      seen(c);
-      continue;
-    }
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j];
-      if (c === ":" || !letters.includes(c)) return die(`invalid option -- '${c}'`);
-      if (takes_arg(c)) {
-        const v = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
-        if (v === undefined) return die(`option requires an argument -- '${c}'`);
-        optarg.set(c, v);
-        seen(c);
-        break;
-      }
-      seen(c);
-    }
+    if (v !== undefined) optarg.set(c, v);
   }
   for (const [c, others] of Object.entries(extra.conflicts ?? {})) {
-    if (mask & bit(c) && [...others].some((o) => mask & bit(o))) return die(null);
+    if (mask & bit(c) && [...others].some((o) => mask & bit(o))) return bb_show_usage(usage.trivial, usage.full);
   }
-  if (args.length < (extra.min_args ?? 0)) return die(null);
-  return { mask, optarg, args };
+  if (parsed.args.length < (extra.min_args ?? 0)) return bb_show_usage(usage.trivial, usage.full);
+  return { mask, optarg, args: parsed.args };
 }
