@@ -3,9 +3,11 @@ import type { ModuleSource } from "../include/linux/module.js";
 import { hello } from "./hello.js";
 import { ida_demo } from "./ida_demo.js";
 import { oops_demo } from "./oops_demo.js";
+import { socket_demo } from "./socket_demo.js";
 
 export const demo_modules: ReadonlyMap<string, ModuleSource> = new Map([
   ["hello", hello],
   ["ida_demo", ida_demo],
   ["oops_demo", oops_demo],
+  ["socket_demo", socket_demo],
 ]);

@@ -1,0 +1,343 @@
+// Mirrors include/net/sock.h and net/core/sock.c: struct sock, struct proto and the proto list
+// (proto_register, /proc/net/protocols), sk_alloc/sk_free with the module reference a sock holds,
+// sock_init_data, the SOL_SOCKET options, and the sock_no_* stubs.
+import { EFAULT, EINVAL, ENODEV, ENOPROTOOPT, EOPNOTSUPP } from "../../include/uapi/errno.js";
+import * as S from "../../include/uapi/socket.js";
+import { module_name, module_put, try_module_get, type Module } from "../../kernel/module/module.js";
+import { current } from "../../kernel/sched/task.js";
+import { WaitQueueHead } from "../../kernel/sched/wait.js";
+import { copy_from_user, copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
+import type { Kernel } from "../../kernel/kernel.js";
+import { proc_create } from "../../fs/proc/generic.js";
+import { seq_printf, single_proc_ops } from "../../fs/proc/seq_file.js";
+import type { Msghdr } from "./msghdr.js";
+import type { Socket } from "../socket.js";
+
+type ProtoMethod = ((...args: never[]) => unknown) | undefined;
+
+/** struct proto: the transport layer of a protocol. Unset methods are NULL ('n' in /proc/net/protocols). */
+export interface Proto {
+  name: string;
+  owner?: Module | null;
+  obj_size: number;
+  max_header?: number;
+  close?: ProtoMethod;
+  connect?: ProtoMethod;
+  disconnect?: ProtoMethod;
+  accept?: ProtoMethod;
+  ioctl?: ProtoMethod;
+  init?: ProtoMethod;
+  destroy?: ProtoMethod;
+  shutdown?: ProtoMethod;
+  setsockopt?: ProtoMethod;
+  getsockopt?: ProtoMethod;
+  sendmsg?: ProtoMethod;
+  recvmsg?: ProtoMethod;
+  sendpage?: ProtoMethod;
+  bind?: ProtoMethod;
+  backlog_rcv?: ProtoMethod;
+  hash?: ProtoMethod;
+  unhash?: ProtoMethod;
+  get_port?: ProtoMethod;
+  enter_memory_pressure?: ProtoMethod;
+  /** Pages allocated, when the protocol accounts memory (else the column shows -1). */
+  memory_allocated?: { value: number };
+  /** Memory pressure flag, when the protocol has one (else "NI"). */
+  memory_pressure?: { value: boolean };
+  /** Set by proto_register(prot, 1). */
+  slab?: boolean;
+  /** sock_prot_inuse counter, changed only by sock_prot_inuse_add. */
+  inuse?: number;
+}
+
+/** struct sock. A protocol's own sock type extends it (struct my_sock { struct sock sk; ... }). */
+export interface Sock {
+  sk_family: number;
+  sk_type: number;
+  sk_protocol: number;
+  sk_prot: Proto;
+  sk_socket: Socket | null;
+  sk_state: number;
+  sk_shutdown: number;
+  sk_reuse: number;
+  sk_err: number;
+  sk_rcvbuf: number;
+  sk_sndbuf: number;
+  sk_rcvtimeo: number;
+  sk_sndtimeo: number;
+  sk_priority: number;
+  sk_flags: Set<string>;
+  sk_refcnt: number;
+  /** Woken on data, state change, or space (sk_sleep()). */
+  sk_wq: WaitQueueHead;
+  /** Set by the socket layer's SO_LINGER. */
+  sk_lingertime: number;
+}
+
+/** sysctl net.core.{r,w}mem_default and _max. */
+export const SYSCTL_RMEM_DEFAULT = 212992;
+export const SYSCTL_WMEM_DEFAULT = 212992;
+export const SYSCTL_RMEM_MAX = 212992;
+export const SYSCTL_WMEM_MAX = 212992;
+/** SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on 32-bit ARM (2 * (2048 + sizeof(struct sk_buff))). */
+export const SOCK_MIN_SNDBUF = 4480;
+export const SOCK_MIN_RCVBUF = 2240;
+export const MAX_SCHEDULE_TIMEOUT = Number.MAX_SAFE_INTEGER;
+
+/** The per-kernel proto list, newest first (list_add at the head). */
+const proto_lists = new WeakMap<Kernel, Proto[]>();
+
+export function proto_list(k: Kernel = current().kernel): Proto[] {
+  let l = proto_lists.get(k);
+  if (!l) proto_lists.set(k, (l = []));
+  return l;
+}
+
+/** proto_register(prot, alloc_slab): add to the proto list. Prints nothing on success. */
+export function proto_register(prot: Proto, alloc_slab: number): number {
+  prot.slab = !!alloc_slab;
+  prot.inuse ??= 0;
+  proto_list().unshift(prot);
+  return 0;
+}
+
+/** proto_unregister(prot) */
+export function proto_unregister(prot: Proto): void {
+  const l = proto_list();
+  const i = l.indexOf(prot);
+  if (i >= 0) l.splice(i, 1);
+  prot.slab = false;
+}
+
+/** sock_prot_inuse_add(net, prot, val) */
+export function sock_prot_inuse_add(prot: Proto, val: number): void {
+  prot.inuse = (prot.inuse ?? 0) + val;
+}
+
+/**
+ * sk_alloc(net, family, priority, prot, kern): a sock of prot->obj_size, holding a reference on
+ * prot->owner (sk_prot_alloc's try_module_get) until sk_free.
+ */
+export function sk_alloc(_net: unknown, family: number, _priority: number, prot: Proto, _kern: number): Sock | null {
+  if (!try_module_get(prot.owner)) return null;
+  return {
+    sk_family: family,
+    sk_type: 0,
+    sk_protocol: 0,
+    sk_prot: prot,
+    sk_socket: null,
+    sk_state: 7,
+    sk_shutdown: 0,
+    sk_reuse: 0,
+    sk_err: 0,
+    sk_rcvbuf: SYSCTL_RMEM_DEFAULT,
+    sk_sndbuf: SYSCTL_WMEM_DEFAULT,
+    sk_rcvtimeo: MAX_SCHEDULE_TIMEOUT,
+    sk_sndtimeo: MAX_SCHEDULE_TIMEOUT,
+    sk_priority: 0,
+    sk_flags: new Set(),
+    sk_refcnt: 1,
+    sk_wq: new WaitQueueHead(),
+    sk_lingertime: 0,
+  };
+}
+
+/** sk_free(sk): drop the sock and its module reference. */
+export function sk_free(sk: Sock): void {
+  module_put(sk.sk_prot.owner);
+}
+
+export function sock_hold(sk: Sock): void {
+  sk.sk_refcnt++;
+}
+
+/** sock_put(sk): the last reference frees it. */
+export function sock_put(sk: Sock): void {
+  if (--sk.sk_refcnt === 0) sk_free(sk);
+}
+
+/** sock_orphan(sk): detach from its socket. */
+export function sock_orphan(sk: Sock): void {
+  sk.sk_socket = null;
+  sk.sk_flags.add("SOCK_DEAD");
+}
+
+/** sock_init_data(sock, sk): link the two and take the socket's type. */
+export function sock_init_data(sock: Socket | null, sk: Sock): void {
+  if (sock) {
+    sk.sk_type = sock.type;
+    sock.sk = sk;
+  }
+  sk.sk_socket = sock;
+}
+
+/** The int at a __user optval: -EINVAL when shorter than an int, -EFAULT on a bad pointer. */
+function get_int(optval: UserPtr, optlen: number): number | { err: number } {
+  if (optlen < 4) return { err: -EINVAL };
+  const b = new Uint8Array(4);
+  if (copy_from_user(b, optval, 4)) return { err: -EFAULT };
+  return new DataView(b.buffer).getInt32(0, true);
+}
+
+/** sock_setsockopt(): the SOL_SOCKET options the core handles itself. */
+export function sock_setsockopt(sock: Socket, _level: number, optname: number, optval: UserPtr, optlen: number): number {
+  const sk = sock.sk!;
+  if (optname === S.SO_RCVTIMEO || optname === S.SO_SNDTIMEO) {
+    if (optlen < 8) return -EINVAL;
+    const b = new Uint8Array(8);
+    if (copy_from_user(b, optval, 8)) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    const sec = dv.getInt32(0, true);
+    const usec = dv.getInt32(4, true);
+    if (usec < 0 || usec >= 1_000_000) return -33; /* -EDOM */
+    const ns = sec < 0 ? 0 : sec === 0 && usec === 0 ? MAX_SCHEDULE_TIMEOUT : sec * 1e9 + usec * 1e3;
+    if (optname === S.SO_RCVTIMEO) sk.sk_rcvtimeo = ns;
+    else sk.sk_sndtimeo = ns;
+    return 0;
+  }
+  if (optname === S.SO_LINGER) {
+    if (optlen < 8) return -EINVAL;
+    const b = new Uint8Array(8);
+    if (copy_from_user(b, optval, 8)) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    if (dv.getInt32(0, true)) sk.sk_flags.add("SOCK_LINGER");
+    else sk.sk_flags.delete("SOCK_LINGER");
+    sk.sk_lingertime = Math.max(0, dv.getInt32(4, true));
+    return 0;
+  }
+  const v = get_int(optval, optlen);
+  if (typeof v !== "number") return v.err;
+  const flag = (name: string): number => (v ? sk.sk_flags.add(name) : sk.sk_flags.delete(name), 0);
+  switch (optname) {
+    case S.SO_DEBUG:
+      return flag("SOCK_DBG");
+    case S.SO_REUSEADDR:
+      sk.sk_reuse = v ? 1 : 0;
+      return 0;
+    case S.SO_REUSEPORT:
+      return flag("SOCK_REUSEPORT");
+    case S.SO_DONTROUTE:
+      return flag("SOCK_LOCALROUTE");
+    case S.SO_BROADCAST:
+      return flag("SOCK_BROADCAST");
+    case S.SO_KEEPALIVE:
+      return flag("SOCK_KEEPOPEN");
+    case S.SO_OOBINLINE:
+      return flag("SOCK_URGINLINE");
+    case S.SO_SNDBUF:
+      sk.sk_sndbuf = Math.max(Math.min(v >>> 0, SYSCTL_WMEM_MAX) * 2, SOCK_MIN_SNDBUF);
+      return 0;
+    case S.SO_RCVBUF:
+      sk.sk_rcvbuf = Math.max(Math.min(v >>> 0, SYSCTL_RMEM_MAX) * 2, SOCK_MIN_RCVBUF);
+      return 0;
+    case S.SO_PRIORITY:
+      if (v >= 0 && v <= 6) {
+        sk.sk_priority = v;
+        return 0;
+      }
+      return -1; /* -EPERM without CAP_NET_ADMIN */
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
+/** sock_getsockopt(): writes min(*optlen, size) bytes of the value and the length used. */
+export function sock_getsockopt(sock: Socket, _level: number, optname: number, optval: UserPtr, optlen: { value: number }): number {
+  const sk = sock.sk!;
+  if (optlen.value < 0) return -EINVAL;
+  let v: number;
+  switch (optname) {
+    case S.SO_DEBUG:
+      v = +sk.sk_flags.has("SOCK_DBG");
+      break;
+    case S.SO_REUSEADDR:
+      v = sk.sk_reuse;
+      break;
+    case S.SO_REUSEPORT:
+      v = +sk.sk_flags.has("SOCK_REUSEPORT");
+      break;
+    case S.SO_TYPE:
+      v = sk.sk_type;
+      break;
+    case S.SO_PROTOCOL:
+      v = sk.sk_protocol;
+      break;
+    case S.SO_DOMAIN:
+      v = sk.sk_family;
+      break;
+    case S.SO_ERROR:
+      v = -sock_error(sk);
+      break;
+    case S.SO_SNDBUF:
+      v = sk.sk_sndbuf;
+      break;
+    case S.SO_RCVBUF:
+      v = sk.sk_rcvbuf;
+      break;
+    case S.SO_BROADCAST:
+      v = +sk.sk_flags.has("SOCK_BROADCAST");
+      break;
+    case S.SO_KEEPALIVE:
+      v = +sk.sk_flags.has("SOCK_KEEPOPEN");
+      break;
+    case S.SO_PRIORITY:
+      v = sk.sk_priority;
+      break;
+    case S.SO_ACCEPTCONN:
+      v = sk.sk_state === 10 ? 1 : 0;
+      break;
+    default:
+      return -ENOPROTOOPT;
+  }
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, v, true);
+  const len = Math.min(optlen.value, 4);
+  if (copy_to_user(optval, b, len)) return -EFAULT;
+  optlen.value = len;
+  return 0;
+}
+
+/** sock_error(sk): take the pending error (-errno) or 0. */
+export function sock_error(sk: Sock): number {
+  const e = sk.sk_err;
+  sk.sk_err = 0;
+  return e ? -e : 0;
+}
+
+// The sock_no_* stubs (net/core/sock.c): a protocol points its proto_ops at these for the calls it
+// does not support.
+export const sock_no_bind = (_s: Socket, _a: Uint8Array, _l: number): number => -EOPNOTSUPP;
+export const sock_no_connect = (_s: Socket, _a: Uint8Array, _l: number, _f: number): number => -EOPNOTSUPP;
+export const sock_no_socketpair = (_a: Socket, _b: Socket): number => -EOPNOTSUPP;
+export const sock_no_accept = (_s: Socket, _n: Socket, _f: number, _k: boolean): number => -EOPNOTSUPP;
+export const sock_no_getname = (_s: Socket, _a: Uint8Array, _p: number): number => -EOPNOTSUPP;
+export const sock_no_ioctl = (_s: Socket, _c: number, _a: unknown): number => -EOPNOTSUPP;
+export const sock_no_listen = (_s: Socket, _b: number): number => -EOPNOTSUPP;
+export const sock_no_shutdown = (_s: Socket, _h: number): number => -EOPNOTSUPP;
+export const sock_no_sendmsg = (_s: Socket, _m: Msghdr, _l: number): number => -EOPNOTSUPP;
+export const sock_no_recvmsg = (_s: Socket, _m: Msghdr, _l: number, _f: number): number => -EOPNOTSUPP;
+export const sock_no_mmap = (): number => -ENODEV;
+
+const METHODS = ["close", "connect", "disconnect", "accept", "ioctl", "init", "destroy", "shutdown", "setsockopt", "getsockopt", "sendmsg", "recvmsg", "sendpage", "bind", "backlog_rcv", "hash", "unhash", "get_port", "enter_memory_pressure"] as const;
+
+/** One /proc/net/protocols row (proto_seq_printf). */
+export function proto_seq_line(p: Proto): string {
+  const mem = p.memory_allocated ? p.memory_allocated.value : -1;
+  const press = p.memory_pressure ? (p.memory_pressure.value ? "yes" : "no") : "NI";
+  const cols = METHODS.map((m) => (p[m] ? " y" : " n")).join(" ");
+  return `${p.name.padEnd(9)} ${String(p.obj_size).padStart(4)} ${String(Math.max(0, p.inuse ?? 0)).padStart(6)}  ${String(mem).padStart(6)}   ${press.padEnd(3)} ${String(p.max_header ?? 0).padStart(6)}   ${(p.slab ? "yes" : "no").padEnd(3)}  ${module_name(p.owner).padEnd(10)} ${cols}\n`;
+}
+
+/** /proc/net/protocols (proto_seq_show). */
+export function proc_net_protocols_init(net: Parameters<typeof proc_create>[2]): void {
+  proc_create(
+    "protocols",
+    0o444,
+    net,
+    single_proc_ops((m) => {
+      seq_printf(m, "%-9s %-4s %-8s %-6s %-5s %-7s %-4s %-10s %s", "protocol", "size", "sockets", "memory", "press", "maxhdr", "slab", "module", "cl co di ac io in de sh ss gs se re sp bi br ha uh gp em\n");
+      for (const p of proto_list()) m.buf += proto_seq_line(p);
+      return 0;
+    }),
+  );
+}
