@@ -9,6 +9,13 @@ import { cpus } from "node:os";
 import { start_kernel } from "../src/init/main.js";
 import { VirtualClock } from "../src/kernel/time/clock.js";
 import { run_scenario } from "../src/machine/scenario.js";
+import { run_as } from "../src/kernel/sched/task.js";
+import { FilesStruct } from "../src/fs/file.js";
+import { libc_attach } from "../src/user/libc/state.js";
+import { FILE } from "../src/user/libc/stdio.js";
+import { close } from "../src/user/libc/unistd.js";
+import { socket, SOCK_STREAM } from "../src/user/libc/socket.js";
+import { build_ko } from "../src/kernel/module/ko.js";
 
 interface Figure {
   name: string;
@@ -61,10 +68,38 @@ try {
 }
 for (const f of [boot, scen]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
 
+/** Operations per second of `op`, run by a user process of an in-process kernel. */
+async function ops_per_sec(name: string, setup: string, op: () => Promise<void>): Promise<Figure & { ops_per_sec: number }> {
+  const k = start_kernel({ clock: new VirtualClock() });
+  const task = k.new_task("bench", k.tasks.get(1)!);
+  task.files = new FilesStruct();
+  const n = 2000;
+  const f = await run_as(task, async () => {
+    libc_attach(task, { errno: 0, environ: new Map(), progname: "bench", stdin: new FILE(0, "full"), stdout: new FILE(1, "full"), stderr: new FILE(2, "none") });
+    await k.modules.load_module(ko_bytes(k, setup), "");
+    return measure(name, 10, async () => {
+      for (let i = 0; i < n; i++) await op();
+    });
+  });
+  return { ...f, ops_per_sec: n / (f.median_ms / 1000) };
+}
+
+function ko_bytes(k: ReturnType<typeof start_kernel>, name: string): Uint8Array {
+  return build_ko(name, k.modules.sources.get(name)!, k.vermagic);
+}
+
+const sockets = await ops_per_sec("socket()+close(), family 45 (socket_demo)", "socket_demo", async () => {
+  const fd = await socket(45, SOCK_STREAM, 0);
+  if (fd < 0) throw new Error("socket failed");
+  close(fd);
+});
+figures.push(sockets);
+
 const pad = (s: string, n: number): string => s.padEnd(n);
 console.log(`${pad("measurement", 44)} ${pad("median", 10)} ${pad("spread", 18)} ratio to node -e 0`);
 for (const f of figures) {
-  console.log(`${pad(f.name, 44)} ${pad(f.median_ms.toFixed(3) + " ms", 10)} ${pad(`${f.min_ms.toFixed(3)}-${f.max_ms.toFixed(3)} ms`, 18)} ${f.ratio === undefined ? "-" : f.ratio.toFixed(3)}`);
+  const extra = "ops_per_sec" in f ? `  (${Math.round((f as { ops_per_sec: number }).ops_per_sec)} ops/s)` : "";
+  console.log(`${pad(f.name, 44)} ${pad(f.median_ms.toFixed(3) + " ms", 10)} ${pad(`${f.min_ms.toFixed(3)}-${f.max_ms.toFixed(3)} ms`, 18)} ${f.ratio === undefined ? "-" : f.ratio.toFixed(3)}${extra}`);
 }
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, platform: `${process.platform} ${process.arch}` };
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);

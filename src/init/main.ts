@@ -7,7 +7,7 @@ import { PF_KTHREAD, run_as, type Task } from "../kernel/sched/task.js";
 import { printk } from "../kernel/printk/printk.js";
 import { proc_root_init, linux_banner } from "../fs/proc/root.js";
 import { populate_rootfs } from "./initramfs.js";
-import { proc_net_protocols_init } from "../net/core/sock.js";
+import { sock_init } from "../net/socket.js";
 import { demo_modules } from "../modules/index.js";
 
 export interface BootOptions {
@@ -96,7 +96,7 @@ export function start_kernel(opts: BootOptions): Kernel {
   run_as(k.init_task, () => {
     boot_log(k);
     proc_root_init(k);
-    proc_net_protocols_init(k.proc_root.subdir.get("net")!);
+    sock_init(k);
     populate_rootfs(k);
     const init = k.new_task("init", k.init_task);
     init.state = "S";

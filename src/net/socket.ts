@@ -6,14 +6,14 @@ import { EAFNOSUPPORT, EBADF, ECONNABORTED, EEXIST, EFAULT, EINVAL, ENOBUFS, ENO
 import * as S from "../include/uapi/socket.js";
 import { O_NONBLOCK, S_IFSOCK } from "../include/uapi/fcntl.js";
 import { current } from "../kernel/sched/task.js";
-import { pr_crit, pr_info } from "../kernel/printk/printk.js";
+import { pr_crit, pr_info, printk } from "../kernel/printk/printk.js";
 import { module_put, try_module_get, type Module } from "../kernel/module/module.js";
 import { copy_from_user, copy_to_user, UserPtr } from "../kernel/uaccess.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Inode } from "../fs/inode.js";
 import { File, FMODE_READ, FMODE_WRITE, type FileOperations, type MaybeAsync } from "../fs/file.js";
 import { IovIter, msghdr_single, type Iovec, type Msghdr } from "./core/msghdr.js";
-import { sock_getsockopt, sock_setsockopt, type Sock } from "./core/sock.js";
+import { proc_net_protocols_init, proto_list, sock_getsockopt, sock_setsockopt, type Sock } from "./core/sock.js";
 import { request_module } from "../kernel/kmod.js";
 
 /** socket_state */
@@ -97,6 +97,26 @@ export function sock_unregister(family: number): void {
   if (family < 0 || family >= S.NPROTO) throw new Error(`kernel BUG at net/socket.c: sock_unregister(${family})`);
   net_families()[family] = null;
   pr_info("NET: Unregistered %s protocol family\n", pf_family_names[family]);
+}
+
+/**
+ * sock_init(): /proc/net/protocols, and the loader's check that a module's exit unregistered its
+ * families and protos (Linux would keep dangling pointers; kplay says so and removes them).
+ */
+export function sock_init(k: Kernel): void {
+  proc_net_protocols_init(k.proc_root.subdir.get("net")!);
+  k.module_leak_checks.push((mod) => {
+    const table = net_families(k);
+    table.forEach((f, i) => {
+      if (f?.owner !== mod) return;
+      printk("\x014kplay: module %s left protocol family %d (%s) registered; removing it\n", mod.name, i, pf_family_names[i]);
+      table[i] = null;
+    });
+    for (const p of proto_list(k).filter((x) => x.owner === mod)) {
+      printk("\x014kplay: module %s left proto %s registered; removing it\n", mod.name, p.name);
+      proto_list(k).splice(proto_list(k).indexOf(p), 1);
+    }
+  });
 }
 
 /** sock_alloc(): a new socket with its inode. */

@@ -4,6 +4,7 @@ import type { ProgramEntry } from "../fs/exec.js";
 import { program } from "./libc/crt0.js";
 import { dmesg_main } from "./util-linux/dmesg.js";
 import { my_sock_main } from "./bin/my_sock.js";
+import { socktest_main } from "./bin/socktest.js";
 
 export interface Program {
   path: string;
@@ -16,4 +17,5 @@ export const programs: Program[] = [
   { path: "/bin/dmesg", entry: program(dmesg_main), size: 67_852 },
   { path: "/my_sock", entry: program(my_sock_main), size: 8_668 },
   { path: "/bin/my_sock", entry: program(my_sock_main), size: 8_668 },
+  { path: "/bin/socktest", entry: program(socktest_main), size: 13_412 },
 ];

@@ -230,6 +230,12 @@ export async function nanosleep(ns: number): Promise<number> {
   return left > 0 ? ret(-4) : 0;
 }
 
+/** pause(): sleep until a signal handler runs (or a signal ends the process); -1 with EINTR. */
+export async function pause(): Promise<number> {
+  await syscall(() => schedule_timeout_interruptible(Number.MAX_SAFE_INTEGER));
+  return ret(-4);
+}
+
 /** klogctl(type, buf, len) */
 export async function klogctl(type: number, buf: Uint8Array | null, len: number): Promise<number> {
   return ret(await syscall(() => do_syslog(type, buf, len)));

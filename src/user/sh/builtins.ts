@@ -117,8 +117,16 @@ async function waitcmd(sh: Shell, argv: string[]): Promise<number> {
   return status;
 }
 
+/** kill: ash turns %N into -PGID (after "--", so kill_main reads it as a process group). */
 async function killcmd(sh: Shell, argv: string[]): Promise<number> {
-  const args = argv.map((a, i) => (i > 0 && a.startsWith("%") ? String(-(getjob(sh, a).pgrp || getjob(sh, a).procs[0].pid)) : a));
+  const first = argv.findIndex((a, i) => i > 0 && !a.startsWith("-"));
+  if (first < 0 || !argv.slice(first).some((a) => a.startsWith("%"))) return kill_main(argv.length, argv);
+  const operands = argv.slice(first).map((a) => {
+    if (!a.startsWith("%")) return a;
+    const jp = getjob(sh, a);
+    return String(-(jp.pgrp || jp.procs[0].pid));
+  });
+  const args = [...argv.slice(0, first), "--", ...operands];
   return kill_main(args.length, args);
 }
 
