@@ -35,7 +35,7 @@ export function do_exit(task: Task, status: number): void {
   }
   task.children.clear();
   const parent = task.parent;
-  if (!parent || parent.pid === 1 || parent.pid === 0) release_task(task);
+  if (!parent || parent.pid <= 1 || parent.is_kthread) release_task(task);
   else {
     send_sig(SIGCHLD, parent);
     parent.wait_chldexit.wake_up();
