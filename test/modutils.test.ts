@@ -548,9 +548,9 @@ describe("modprobe", () => {
 
   it("-l lists modules.dep paths, optionally matching patterns", async () => {
     const r = await run(k, ["modprobe", "-l"]);
-    expect(r.stdout).toBe("extra/hello.ko\nextra/ida_demo.ko\nextra/oops_demo.ko\n");
+    expect(r.stdout).toBe("extra/hello.ko\nextra/ida_demo.ko\nextra/oops_demo.ko\nextra/socket_demo.ko\nextra/sockno_demo.ko\n");
     const r2 = await run(k, ["modprobe", "-l", "*-demo"]);
-    expect(r2.stdout).toBe("extra/ida_demo.ko\nextra/oops_demo.ko\n");
+    expect(r2.stdout).toBe("extra/ida_demo.ko\nextra/oops_demo.ko\nextra/socket_demo.ko\nextra/sockno_demo.ko\n");
   });
 
   it("no module: nothing, exit 0; -r alone is delete_module(NULL): 'Bad address'", async () => {

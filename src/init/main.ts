@@ -8,6 +8,7 @@ import { printk } from "../kernel/printk/printk.js";
 import { proc_root_init, linux_banner } from "../fs/proc/root.js";
 import { populate_rootfs } from "./initramfs.js";
 import { sock_init } from "../net/socket.js";
+import { inet_init } from "../net/ipv4/af_inet.js";
 import { demo_modules } from "../modules/index.js";
 
 export interface BootOptions {
@@ -97,6 +98,7 @@ export function start_kernel(opts: BootOptions): Kernel {
     boot_log(k);
     proc_root_init(k);
     sock_init(k);
+    inet_init(k);
     populate_rootfs(k);
     const init = k.new_task("init", k.init_task);
     init.state = "S";

@@ -88,4 +88,5 @@ export const EKEYREJECTED = 129;
 // Kernel-internal codes (include/linux/errno.h): never seen by user space on purpose; glibc has no
 // text for them ("Unknown error 512").
 export const ERESTARTSYS = 512;
+export const ENOIOCTLCMD = 515;
 export const ENOTSUPP = 524;

@@ -1,0 +1,25 @@
+// Mirrors include/linux/skbuff.h: a packet and what the stack knows about it on its way.
+import type { NetDevice } from "./dev.js";
+import type { Sock } from "./sock.js";
+
+export const ETH_P_IP = 0x0800;
+
+/** struct sk_buff, reduced to a byte buffer that starts at the network header. */
+export class SkBuff {
+  dev: NetDevice | null = null;
+  sk: Sock | null = null;
+  protocol = ETH_P_IP;
+  /** Offset of the transport header in `data`. */
+  transport_header = 0;
+
+  constructor(public data: Uint8Array) {}
+
+  get len(): number {
+    return this.data.length;
+  }
+
+  /** skb->truesize: what the buffer costs against a socket's receive budget. */
+  get truesize(): number {
+    return Math.max(768, (this.data.length + 575) & ~63);
+  }
+}

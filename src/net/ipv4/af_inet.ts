@@ -1,0 +1,212 @@
+// Mirrors net/ipv4/af_inet.c: PF_INET sockets. inet_create picks the protocol from the protosw
+// table by type (SOCK_DGRAM is UDP; TCP and raw sockets come with their issues), and the datagram
+// proto_ops implement bind, connect, getname and shutdown in front of struct proto. inet_init
+// registers the family, the protocols, lo and the /proc/net files at boot.
+import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT, ENOMEM } from "../../include/uapi/errno.js";
+import { AF_INET, AF_UNSPEC, PF_INET, SOCK_DGRAM } from "../../include/uapi/socket.js";
+import { INADDR_ANY, IPPROTO_MAX, IPPROTO_UDP, IP_RECVERR, IP_TOS, IP_TTL, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE, SOL_IP } from "../../include/uapi/in.js";
+import { capable, CAP_NET_BIND_SERVICE } from "../../kernel/capability.js";
+import { current } from "../../kernel/sched/task.js";
+import type { Kernel } from "../../kernel/kernel.js";
+import { copy_from_user, copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
+import { proc_create } from "../../fs/proc/generic.js";
+import { seq_puts, single_proc_ops } from "../../fs/proc/seq_file.js";
+import { sock_register, type NetProtoFamily, type ProtoOps, type Socket } from "../socket.js";
+import { proto_register, sk_alloc, sock_init_data, sock_no_accept, sock_no_listen, sock_orphan, sock_put, type Proto } from "../core/sock.js";
+import { dev_add_pack, proc_net_dev } from "../core/dev.js";
+import { ETH_P_IP } from "../core/skbuff.js";
+import type { Msghdr } from "../core/msghdr.js";
+import { loopback_init } from "../../drivers/net/loopback.js";
+import { TCP_CLOSE, inet_sk, type InetSock } from "./inet_sock.js";
+import { inet_addr_is_local } from "./route.js";
+import { ip_rcv } from "./ip_input.js";
+import { proc_net_udp, udp_prot, udp_v4_get_port } from "./udp.js";
+import { proc_net_snmp } from "./snmp.js";
+
+/** net.ipv4.ip_unprivileged_port_start */
+const PROT_SOCK = 1024;
+
+/** struct inet_protosw */
+interface InetProtosw {
+  type: number;
+  protocol: number;
+  prot: Proto;
+  ops: ProtoOps;
+}
+
+/** inet_release(): the protocol's close, then the sock goes. */
+function inet_release(sock: Socket): number {
+  const sk = sock.sk;
+  if (!sk) return 0;
+  (sk.sk_prot.close as ((s: typeof sk) => void) | undefined)?.(sk);
+  sock_orphan(sk);
+  sock_put(sk);
+  return 0;
+}
+
+/** __inet_bind() for datagram sockets. */
+function inet_bind(sock: Socket, uaddr: Uint8Array, addr_len: number): number {
+  const inet = inet_sk(sock.sk!);
+  if (addr_len < SOCKADDR_IN_SIZE) return -EINVAL;
+  const a = parse_sockaddr_in(uaddr);
+  if (a.family !== AF_INET && (a.family !== AF_UNSPEC || a.addr !== INADDR_ANY)) return -EAFNOSUPPORT;
+  if (a.addr !== INADDR_ANY && a.addr !== 0xffffffff && !inet_addr_is_local(a.addr)) return -EADDRNOTAVAIL;
+  if (a.port && a.port < PROT_SOCK && !capable(CAP_NET_BIND_SERVICE)) return -EACCES;
+  if (inet.sk_state !== TCP_CLOSE || inet.inet_num) return -EINVAL;
+  inet.inet_rcv_saddr = inet.inet_saddr = a.addr === 0xffffffff ? 0 : a.addr;
+  if (udp_v4_get_port(inet, a.port)) {
+    inet.inet_rcv_saddr = inet.inet_saddr = 0;
+    return -EADDRINUSE;
+  }
+  inet.inet_daddr = 0;
+  inet.inet_dport = 0;
+  return 0;
+}
+
+/** inet_dgram_connect(): AF_UNSPEC disconnects; otherwise autobind and connect. */
+function inet_dgram_connect(sock: Socket, uaddr: Uint8Array, addr_len: number, _flags: number): number {
+  const sk = sock.sk!;
+  if (addr_len < 2) return -EINVAL;
+  if (parse_sockaddr_in(uaddr).family === AF_UNSPEC) return (sk.sk_prot.disconnect as (s: typeof sk) => number)(sk);
+  if (!inet_sk(sk).inet_num && udp_v4_get_port(inet_sk(sk), 0)) return -EAGAIN;
+  return (sk.sk_prot.connect as (s: typeof sk, a: Uint8Array, l: number) => number)(sk, uaddr, addr_len);
+}
+
+/** inet_getname(): the local or (peer) the connected address; 16, or -ENOTCONN. */
+function inet_getname(sock: Socket, uaddr: Uint8Array, peer: number): number {
+  const inet = inet_sk(sock.sk!);
+  if (peer) {
+    if (!inet.inet_dport) return -ENOTCONN;
+    uaddr.set(make_sockaddr_in(AF_INET, inet.inet_dport, inet.inet_daddr));
+  } else uaddr.set(make_sockaddr_in(AF_INET, inet.inet_num, inet.inet_rcv_saddr || inet.inet_saddr));
+  return SOCKADDR_IN_SIZE;
+}
+
+/** inet_shutdown(): mark the directions shut and wake readers; -ENOTCONN on an unconnected socket. */
+function inet_shutdown(sock: Socket, how: number): number {
+  const sk = sock.sk!;
+  how++;
+  if ((how & ~3) || !how) return -EINVAL;
+  sk.sk_shutdown |= how;
+  sk.sk_wq.wake_up();
+  return sk.sk_state === TCP_CLOSE ? -ENOTCONN : 0;
+}
+
+/** ip_setsockopt() for the options a datagram socket honours. */
+function inet_setsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: number): number {
+  if (level !== SOL_IP) return -ENOPROTOOPT;
+  const inet = inet_sk(sock.sk!);
+  const b = new Uint8Array(4);
+  if (optlen < 1) return -EINVAL;
+  if (copy_from_user(b, optval, Math.min(optlen, 4))) return -EFAULT;
+  const v = optlen >= 4 ? new DataView(b.buffer).getInt32(0, true) : b[0];
+  switch (optname) {
+    case IP_TTL:
+      if (v !== -1 && (v < 1 || v > 255)) return -EINVAL;
+      inet.uc_ttl = v;
+      return 0;
+    case IP_TOS:
+      inet.tos = v & 0xff;
+      return 0;
+    case IP_RECVERR:
+      inet.recverr = v !== 0;
+      return 0;
+    default:
+      return -ENOPROTOOPT;
+  }
+}
+
+function inet_getsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: { value: number }): number {
+  if (level !== SOL_IP) return -EOPNOTSUPP;
+  const inet = inet_sk(sock.sk!);
+  let v: number;
+  if (optname === IP_TTL) v = inet.uc_ttl === -1 ? 64 : inet.uc_ttl;
+  else if (optname === IP_TOS) v = inet.tos;
+  else if (optname === IP_RECVERR) v = +inet.recverr;
+  else return -ENOPROTOOPT;
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, v, true);
+  const len = Math.min(optlen.value, 4);
+  if (len < 0) return -EINVAL;
+  if (copy_to_user(optval, b, len)) return -EFAULT;
+  optlen.value = len;
+  return 0;
+}
+
+function inet_sendmsg(sock: Socket, msg: Msghdr, len: number): number {
+  const sk = sock.sk!;
+  return (sk.sk_prot.sendmsg as (s: typeof sk, m: Msghdr, l: number) => number)(sk, msg, len);
+}
+
+function inet_recvmsg(sock: Socket, msg: Msghdr, len: number, flags: number): Promise<number> {
+  const sk = sock.sk!;
+  return (sk.sk_prot.recvmsg as (s: typeof sk, m: Msghdr, l: number, f: number) => Promise<number>)(sk, msg, len, flags);
+}
+
+/** inet_dgram_ops */
+export const inet_dgram_ops = {
+  family: PF_INET,
+  owner: null,
+  release: inet_release,
+  bind: inet_bind,
+  connect: inet_dgram_connect,
+  accept: sock_no_accept,
+  getname: inet_getname,
+  listen: sock_no_listen,
+  shutdown: inet_shutdown,
+  setsockopt: inet_setsockopt,
+  getsockopt: inet_getsockopt,
+  sendmsg: inet_sendmsg,
+  recvmsg: inet_recvmsg,
+} satisfies ProtoOps;
+
+/** inetsw_array: the protocols PF_INET offers, by socket type. */
+const inetsw: InetProtosw[] = [{ type: SOCK_DGRAM, protocol: IPPROTO_UDP, prot: udp_prot, ops: inet_dgram_ops }];
+
+/** inet_create(net, sock, protocol, kern) */
+function inet_create(net: unknown, sock: Socket, protocol: number, kern: number): number {
+  if (protocol < 0 || protocol >= IPPROTO_MAX) return -EINVAL;
+  const of_type = inetsw.filter((p) => p.type === sock.type);
+  if (of_type.length === 0) return -ESOCKTNOSUPPORT;
+  const answer = of_type.find((p) => protocol === p.protocol || protocol === 0);
+  if (!answer) return -EPROTONOSUPPORT;
+  sock.ops = answer.ops;
+  const sk = sk_alloc(net, PF_INET, 0, answer.prot, kern);
+  if (!sk) return -ENOMEM;
+  sock_init_data(sock, sk);
+  const inet = sk as InetSock;
+  Object.assign(inet, {
+    inet_rcv_saddr: 0,
+    inet_saddr: 0,
+    inet_num: 0,
+    inet_daddr: 0,
+    inet_dport: 0,
+    inet_id: 0,
+    uc_ttl: -1,
+    tos: 0,
+    recverr: false,
+    hdrincl: false,
+    sk_receive_queue: [],
+    sk_rmem_alloc: 0,
+    sk_drops: 0,
+    sk_uid: current().cred.euid,
+    sk_ino: sock.inode.ino,
+  } satisfies Partial<InetSock>);
+  sk.sk_protocol = answer.protocol;
+  sk.sk_state = TCP_CLOSE;
+  return 0;
+}
+
+export const inet_family_ops = { family: PF_INET, create: inet_create, owner: null } satisfies NetProtoFamily;
+
+/** inet_init(): PF_INET, UDP, lo with 127.0.0.1, and /proc/net/{udp,snmp,dev}. */
+export function inet_init(k: Kernel): void {
+  proto_register(udp_prot, 1);
+  sock_register(inet_family_ops);
+  loopback_init(k);
+  dev_add_pack(ETH_P_IP, ip_rcv, k);
+  const net = k.proc_root.subdir.get("net")!;
+  proc_create("udp", 0o444, net, single_proc_ops((m) => (seq_puts(m, proc_net_udp(current().kernel)), 0)));
+  proc_create("snmp", 0o444, net, single_proc_ops((m) => (seq_puts(m, proc_net_snmp(current().kernel)), 0)));
+  proc_create("dev", 0o444, net, single_proc_ops((m) => (seq_puts(m, proc_net_dev(current().kernel)), 0)));
+}
