@@ -2,6 +2,7 @@
 import type { ModuleSource } from "../include/linux/module.js";
 import { hello } from "./hello.js";
 import { ida_demo } from "./ida_demo.js";
+import { ksocket } from "./ksocket.js";
 import { oops_demo } from "./oops_demo.js";
 import { socket_demo } from "./socket_demo.js";
 import { sockno_demo } from "./sockno_demo.js";
@@ -9,6 +10,7 @@ import { sockno_demo } from "./sockno_demo.js";
 export const demo_modules: ReadonlyMap<string, ModuleSource> = new Map([
   ["hello", hello],
   ["ida_demo", ida_demo],
+  ["ksocket", ksocket],
   ["oops_demo", oops_demo],
   ["socket_demo", socket_demo],
   ["sockno_demo", sockno_demo],
