@@ -7,6 +7,8 @@ import { VirtualClock } from "../src/kernel/time/clock.js";
 import { run_until } from "../src/kernel/sched/idle.js";
 import type { Kernel } from "../src/kernel/kernel.js";
 import type { Cred } from "../src/kernel/sched/task.js";
+import { ramfs_link, ramfs_new_file } from "../src/fs/ramfs.js";
+import { program, type Main } from "../src/user/libc/crt0.js";
 
 export interface Run {
   /** Everything the terminal showed, in order. */
@@ -17,6 +19,16 @@ export interface Run {
   /** The wait status word (exit code << 8, or the signal). */
   status: number;
   code: number;
+}
+
+/** Put a program (its main) into the machine's filesystem at `path`, executable. */
+export function install(k: Kernel, path: string, main: Main): void {
+  const cut = path.lastIndexOf("/");
+  let dir = k.root;
+  for (const name of path.slice(0, cut).split("/").filter(Boolean)) dir = dir.i_op.lookup!(dir, name)!;
+  const inode = ramfs_new_file(new Uint8Array([0x7f, 0x45, 0x4c, 0x46]), 0o755);
+  (inode.i_private as { entry: unknown }).entry = program(main);
+  ramfs_link(dir, path.slice(cut + 1), inode);
 }
 
 export function boot(): Kernel {

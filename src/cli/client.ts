@@ -3,7 +3,7 @@
 // boots start exactly one machine; a stale socket or pid file left by a crash is cleared.
 import { connect, type Socket } from "node:net";
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { machine_paths, type MachinePaths } from "../machine/paths.js";
 import { encode, LineDecoder, type ClientMsg, type MachineStatus, type Reply, type Request, type TermFacts } from "../machine/protocol.js";
 import { host_tty, type TtyPort } from "./host_tty.js";
@@ -19,12 +19,17 @@ function try_connect(sock: string): Promise<Socket | null> {
   });
 }
 
+/** Whether process `pid` runs; a zombie (dead, its parent not yet reaped it) does not. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0] !== "Z";
+  } catch {
+    return !existsSync("/proc/self/stat");
   }
 }
 
@@ -37,11 +42,18 @@ function read_pid(path: string): number {
   }
 }
 
-/** A machine whose process is gone: report a crash (no clean poweroff) and clear its files. */
+/**
+ * A machine whose pid file names a process that is gone: report a crash (no clean poweroff),
+ * keeping its log as kernel.log.old, and clear its pid file and socket. Files without a pid are
+ * left alone: they may be a machine that is starting. Booters call this holding the boot lock.
+ */
 function clear_stale(p: MachinePaths, quiet: boolean): void {
   const pid = read_pid(p.pid);
-  if (pid && alive(pid)) return;
-  if (pid && !existsSync(p.halted) && !quiet) process.stderr.write(`kplay: machine '${p.name}' crashed (pid ${pid}); its kernel log is ${p.kernel_log}\n`);
+  if (!pid || alive(pid)) return;
+  if (!existsSync(p.halted) && !quiet) {
+    if (existsSync(p.kernel_log)) renameSync(p.kernel_log, p.kernel_log_old);
+    process.stderr.write(`kplay: machine '${p.name}' crashed (pid ${pid}); its kernel log is ${p.kernel_log_old}\n`);
+  }
   rmSync(p.pid, { force: true });
   rmSync(p.sock, { force: true });
 }
@@ -58,13 +70,13 @@ export async function boot_machine(name: string, announce: string | null): Promi
       s.destroy();
       return "running";
     }
-    clear_stale(p, false);
     let lock: number;
     try {
       lock = openSync(p.lock, "wx", 0o600);
     } catch {
       const holder = read_pid(p.lock);
-      const age = Date.now() - (existsSync(p.lock) ? statSync(p.lock).mtimeMs : 0);
+      const held = statSync(p.lock, { throwIfNoEntry: false });
+      const age = held ? Date.now() - held.mtimeMs : 0;
       if ((holder && !alive(holder)) || age > BOOT_TIMEOUT_MS) rmSync(p.lock, { force: true });
       if (Date.now() > deadline) throw new Error(`machine '${name}' did not come up (another boot holds ${p.lock})`);
       await sleep(20);
@@ -73,6 +85,7 @@ export async function boot_machine(name: string, announce: string | null): Promi
     try {
       writeSync(lock, `${process.pid}\n`);
       if (await try_connect(p.sock).then((s) => (s?.destroy(), !!s))) return "running";
+      clear_stale(p, false);
       if (announce) process.stderr.write(announce);
       const log = openSync(p.machine_log, "a", 0o600);
       const child = spawn(process.execPath, [process.argv[1], "__machine", name], { detached: true, stdio: ["ignore", log, log], env: process.env });
@@ -97,8 +110,11 @@ export async function boot_machine(name: string, announce: string | null): Promi
   }
 }
 
-/** Send one request and collect replies until the machine closes the connection. */
-async function request(name: string, req: Request, on_reply: (r: Reply, s: Socket) => void): Promise<"done" | "lost"> {
+/**
+ * Send one request and collect replies until the machine closes the connection; `on_open` gets
+ * the connection once the request is sent, for the messages a session takes.
+ */
+async function request(name: string, req: Request, on_reply: (r: Reply) => void, on_open?: (s: Socket) => void): Promise<"done" | "lost"> {
   const p = machine_paths(name);
   const s = await try_connect(p.sock);
   if (!s) return "lost";
@@ -108,7 +124,7 @@ async function request(name: string, req: Request, on_reply: (r: Reply, s: Socke
       (m) => {
         const r = m as Reply;
         if (r.type === "exit" || r.type === "status" || r.type === "bye") ended = true;
-        on_reply(r, s);
+        on_reply(r);
       },
       () => {},
     );
@@ -116,6 +132,7 @@ async function request(name: string, req: Request, on_reply: (r: Reply, s: Socke
     s.on("close", () => resolve(ended ? "done" : "lost"));
     s.on("error", () => {});
     s.write(encode(req));
+    on_open?.(s);
   });
 }
 
@@ -166,20 +183,30 @@ export async function run_in_machine(name: string, argv: string[], opts: RunOpti
     interrupt: () => send({ op: "signal", sig: "INT" }),
   };
   let code = -1;
-  const outcome = await request(name, { op: "run", argv, uid: opts.uid, term, quiet: opts.quiet }, (r, s) => {
-    if (!sock) {
-      sock = s;
-      host.attach(port);
-    }
+  const req: Request = { op: "run", argv, uid: opts.uid, term, quiet: opts.quiet };
+  const on_reply = (r: Reply): void => {
     if (r.type === "out") host.sink.write(r.stream, r.data);
     else if (r.type === "read_wait") port.on_read_wait?.();
     else if (r.type === "exit") code = r.signal ? 128 + r.signal : r.code;
     else if (r.type === "error") process.stderr.write(`kplay: ${r.message}\n`);
+  };
+  const outcome = await request(name, req, on_reply, (s) => {
+    sock = s;
+    host.attach(port);
   });
   host.close();
   if (outcome === "lost" || code < 0) {
     process.stderr.write(`kplay: lost the connection to machine '${name}'\n`);
-    return 1;
+    code = 1;
   }
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   return code;
+}
+
+/**
+ * Resolves once what was written to `s` has reached the OS: writes to a pipe are asynchronous and
+ * process.exit drops the ones still pending.
+ */
+function drained(s: NodeJS.WriteStream): Promise<void> {
+  return s.writableLength === 0 || s.destroyed ? Promise.resolve() : new Promise((resolve) => s.write("", () => resolve()));
 }

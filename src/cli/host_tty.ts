@@ -3,6 +3,7 @@
 // simulated tty does not echo; the partial line the program has printed (the shell's prompt)
 // becomes readline's prompt. Ctrl-C interrupts the foreground job; Ctrl-D is end of file.
 import * as readline from "node:readline";
+import { StringDecoder } from "node:string_decoder";
 import chalk from "chalk";
 import type { TtySink, TtyStream } from "../drivers/tty/tty.js";
 
@@ -100,8 +101,13 @@ export function host_tty(): HostTty {
       process.on("SIGINT", on_sigint);
       if (!interactive) {
         tty.echo = false;
-        process.stdin.on("data", (d: Buffer) => tty.push_input(d.toString("utf8")));
-        process.stdin.on("end", () => tty.push_eof());
+        const utf8 = new StringDecoder("utf8");
+        process.stdin.on("data", (d: Buffer) => tty.push_input(utf8.write(d)));
+        process.stdin.on("end", () => {
+          const rest = utf8.end();
+          if (rest) tty.push_input(rest);
+          tty.push_eof();
+        });
         return;
       }
       tty.echo = false;

@@ -1,9 +1,9 @@
 // The machine process: one kernel on the real clock, kept up between commands, serving clients on
 // its control socket. Every log record is appended to kernel.log as it is written, so a crash
-// loses no line. A bad request gets an error reply; nothing a client sends can stop the machine
-// except a poweroff request.
+// loses no line; booting keeps the previous boot's log as kernel.log.old. A bad request gets an
+// error reply; nothing a client sends can stop the machine except a poweroff request.
 import { createServer, type Socket } from "node:net";
-import { closeSync, openSync, rmSync, writeFileSync, writeSync, chmodSync } from "node:fs";
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeFileSync, writeSync, chmodSync } from "node:fs";
 import { start_kernel } from "../init/main.js";
 import { RealClock } from "../kernel/time/clock.js";
 import { format_time } from "../kernel/printk/printk.js";
@@ -26,6 +26,7 @@ export async function machine_main(name: string): Promise<number> {
   const paths = machine_paths(name);
   rmSync(paths.halted, { force: true });
   const k = start_kernel({ clock: new RealClock() });
+  if (existsSync(paths.kernel_log)) renameSync(paths.kernel_log, paths.kernel_log_old);
   const log = openSync(paths.kernel_log, "w", 0o600);
   for (let seq = k.printk.prb.first_seq; seq < k.printk.prb.last_seq; seq++) {
     const r = k.printk.prb.read(seq);

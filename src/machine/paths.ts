@@ -16,6 +16,8 @@ export interface MachinePaths {
   lock: string;
   /** Every kernel log record, appended as it is written. */
   kernel_log: string;
+  /** The previous boot's kernel.log, kept when a machine boots or is found crashed. */
+  kernel_log_old: string;
   /** The machine process's own stdout and stderr (crash reports). */
   machine_log: string;
   /** Written by a clean poweroff, so a missing process without it is a crash. */
@@ -47,6 +49,7 @@ export function machine_paths(name: string): MachinePaths {
     pid: join(dir, "pid"),
     lock: join(dir, "boot.lock"),
     kernel_log: join(dir, "kernel.log"),
+    kernel_log_old: join(dir, "kernel.log.old"),
     machine_log: join(dir, "machine.log"),
     halted: join(dir, "halted"),
   };

@@ -1,6 +1,7 @@
 // The control protocol between a kplay client and its machine: one JSON object per line over the
 // machine's Unix socket. A request opens a session; the machine streams the session's terminal
 // (stdout, stderr and kernel console, in the order they happened) and ends with its exit.
+import { StringDecoder } from "node:string_decoder";
 
 /** What the client's terminal is, so programs see what they would see on the host. */
 export interface TermFacts {
@@ -45,11 +46,12 @@ const MAX_LINE = 1 << 20;
 /** Split a byte stream into JSON messages; malformed lines are reported, not thrown. */
 export class LineDecoder {
   private buf = "";
+  private readonly utf8 = new StringDecoder("utf8");
 
   constructor(private readonly on_message: (msg: unknown) => void, private readonly on_error: (why: string) => void) {}
 
   push(chunk: Buffer | string): void {
-    this.buf += chunk.toString();
+    this.buf += typeof chunk === "string" ? chunk : this.utf8.write(chunk);
     for (;;) {
       const nl = this.buf.indexOf("\n");
       if (nl < 0) break;

@@ -1,0 +1,433 @@
+// The machine end to end: the built CLI (bin/kplay) spawned as a user runs it, each suite with its
+// own fresh KPLAY_HOME. Every machine a suite starts is powered off after it; a machine that does
+// not go is killed, found by the KPLAY_HOME in its environment (a directory only this file uses).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = new URL("..", import.meta.url).pathname;
+const KPLAY = join(root, "bin/kplay");
+const homes: string[] = [];
+const children = new Set<ChildProcess>();
+
+function new_home(): string {
+  const home = mkdtempSync(join(tmpdir(), "kplay-machine-"));
+  homes.push(home);
+  return home;
+}
+
+const env = (home: string): NodeJS.ProcessEnv => {
+  const e: NodeJS.ProcessEnv = { ...process.env, KPLAY_HOME: home, NO_COLOR: "1", FORCE_COLOR: "0" };
+  delete e.KPLAY_DEBUG;
+  return e;
+};
+
+interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running client: its process, its stdout and stderr so far, and its result once it exits. */
+interface Client {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  done: Promise<Result>;
+}
+
+/** Start `kplay ARGS` with piped stdio; a client that outlives `limit_ms` is killed (status null). */
+function start(home: string, args: string[], limit_ms = 15_000): Client {
+  const child = spawn(process.execPath, [KPLAY, ...args], { env: env(home), stdio: ["pipe", "pipe", "pipe"] });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  child.stdin!.on("error", () => {});
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), limit_ms);
+  const done = new Promise<Result>((resolve) => {
+    child.on("close", (code, signal) => {
+      clearTimeout(watchdog);
+      children.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, out: () => stdout, err: () => stderr, done };
+}
+
+/** Run `kplay ARGS` to completion with `input` on its stdin. */
+function kplay(home: string, args: string[], input = ""): Promise<Result> {
+  const c = start(home, args);
+  c.child.stdin!.end(input);
+  return c.done;
+}
+
+/** Run `kplay ARGS` with its stdout and stderr on one file, as `2>&1` does: what a reader sees. */
+async function kplay_merged(home: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  const file = join(home, `merged-${Math.random().toString(36).slice(2)}.txt`);
+  const fd = openSync(file, "w");
+  const child = spawn(process.execPath, [KPLAY, ...args], { env: env(home), stdio: ["pipe", fd, fd] });
+  closeSync(fd);
+  children.add(child);
+  child.stdin!.end();
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  children.delete(child);
+  return { code, output: readFileSync(file, "utf8") };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, limit_ms = 10_000): Promise<void> {
+  const deadline = Date.now() + limit_ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** Whether `pid` has exited (gone, or a zombie its new parent has not reaped yet). */
+function dead(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0] === "Z";
+  } catch {
+    return true;
+  }
+}
+
+function pid_file(home: string): number {
+  try {
+    return Number.parseInt(readFileSync(join(home, "default", "pid"), "utf8"), 10) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The live machine processes of `home`: `__machine` processes whose environment names it. */
+function machine_processes(home: string): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").includes("__machine")) continue;
+      if (!readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes(`KPLAY_HOME=${home}`)) continue;
+      if (!dead(Number(d))) pids.push(Number(d));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** Wait until `kplay ps` on `home` shows a process whose command line is `cmd`. */
+async function until_running(home: string, cmd: string): Promise<void> {
+  await until(`'${cmd}' in kplay ps`, async () => (await kplay(home, ["ps"])).stdout.split("\n").some((l) => l.endsWith(` ${cmd}`)));
+}
+
+/** One request written raw to the machine's socket: the reply lines, until the machine closes. */
+function raw_request(home: string, payload: string): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    const s = connect(join(home, "default", "sock"));
+    let got = "";
+    s.setEncoding("utf8");
+    s.on("data", (d: string) => (got += d));
+    s.on("error", () => {});
+    s.on("close", () => resolve(got.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as unknown)));
+    s.write(payload);
+  });
+}
+
+const TS = String.raw`\[\s*\d+\.\d{6}\] `;
+
+beforeAll(() => {
+  execFileSync(process.execPath, ["build.mjs"], { cwd: root });
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of children) c.kill("SIGKILL");
+  for (const home of homes) {
+    if (existsSync(join(home, "default", "sock"))) await kplay(home, ["poweroff"]);
+    for (const pid of machine_processes(home)) process.kill(pid, "SIGKILL");
+    rmSync(home, { recursive: true, force: true });
+  }
+}, 30_000);
+
+describe("the IDA tutorial as separate commands", { timeout: 20_000 }, () => {
+  const home = new_home();
+
+  it("boots on demand, keeps state between commands, and boots fresh after poweroff", async () => {
+    let r = await kplay(home, ["insmod", "ida_demo"]);
+    expect(r).toEqual({ code: 0, signal: null, stdout: "ida_demo: loading out-of-tree module taints kernel.\nIDR Demo: Initializing module\n", stderr: "kplay: booting machine 'default'\n" });
+    const pid = pid_file(home);
+    expect(machine_processes(home)).toEqual([pid]);
+
+    for (const id of [0, 1, 2]) {
+      r = await kplay(home, ["cat", "/proc/ida"]);
+      expect(r).toEqual({ code: 0, signal: null, stdout: `IDR Demo: Successfully allocated ID: ${id}\n`, stderr: "" });
+    }
+    r = await kplay(home, ["sh", "-c", "echo 1 > /proc/ida"]);
+    expect(r).toEqual({ code: 0, signal: null, stdout: "remove ID 1\n", stderr: "" });
+    r = await kplay(home, ["cat", "/proc/ida"]);
+    expect(r).toEqual({ code: 0, signal: null, stdout: "IDR Demo: Successfully allocated ID: 1\n", stderr: "" });
+
+    r = await kplay(home, ["dmesg"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^${TS}Booting Linux on physical CPU 0x0$`));
+    expect(lines[1]).toMatch(new RegExp(`^${TS}Linux version 5\\.15\\.0 `));
+    for (const l of lines) expect(l).toMatch(new RegExp(`^${TS}`));
+    const stamps = lines.map((l) => Number(/^\[\s*(\d+\.\d+)\]/.exec(l)![1]));
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+    const tutorial = [
+      "ida_demo: loading out-of-tree module taints kernel.",
+      "IDR Demo: Initializing module",
+      "IDR Demo: Successfully allocated ID: 0",
+      "IDR Demo: Successfully allocated ID: 1",
+      "IDR Demo: Successfully allocated ID: 2",
+      "remove ID 1",
+      "IDR Demo: Successfully allocated ID: 1",
+    ];
+    expect(lines.slice(-tutorial.length).map((l) => l.replace(new RegExp(`^${TS}`), ""))).toEqual(tutorial);
+
+    r = await kplay(home, ["lsmod"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ida_demo +\d+ +0 *$/m);
+
+    r = await kplay(home, ["status"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^default: pid ${pid}, up \\d+\\.\\ds, modules: ida_demo, Tainted: G +O +, socket ${join(home, "default", "sock")}\\n$`));
+
+    r = await kplay(home, ["poweroff"]);
+    expect(r).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+    expect(dead(pid)).toBe(true);
+    expect(existsSync(join(home, "default", "pid"))).toBe(false);
+    r = await kplay(home, ["status"]);
+    expect(r.stdout).toBe("no machine is running\n");
+
+    r = await kplay(home, ["cat", "/proc/ida"]);
+    expect(r).toEqual({ code: 1, signal: null, stdout: "", stderr: "kplay: booting machine 'default'\ncat: can't open '/proc/ida': No such file or directory\n" });
+    expect(pid_file(home)).not.toBe(pid);
+    r = await kplay(home, ["insmod", "ida_demo"]);
+    expect(r.stdout).toBe("ida_demo: loading out-of-tree module taints kernel.\nIDR Demo: Initializing module\n");
+    r = await kplay(home, ["cat", "/proc/ida"]);
+    expect(r.stdout).toBe("IDR Demo: Successfully allocated ID: 0\n");
+
+    // The previous boot's log is kept beside the new one.
+    const old = readFileSync(join(home, "default", "kernel.log.old"), "utf8");
+    expect(old).toMatch(/^<6>\[\s*\d+\.\d{6}\] remove ID 1$/m);
+    expect(old).toMatch(/reboot: Power down\n$/);
+    expect(readFileSync(join(home, "default", "kernel.log"), "utf8")).not.toContain("remove ID 1");
+    expect((await kplay(home, ["poweroff"])).code).toBe(0);
+  });
+});
+
+describe("a running machine", { timeout: 20_000 }, () => {
+  const home = new_home();
+  let pid = 0;
+
+  beforeAll(async () => {
+    const r = await kplay(home, ["boot"]);
+    expect(r).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+    pid = pid_file(home);
+  }, 20_000);
+
+  afterAll(async () => {
+    await kplay(home, ["poweroff"]);
+  }, 20_000);
+
+  // First in this suite: the machine is not yet tainted, so insmod prints the taint line.
+  it("shows stdout, stderr and console lines in the order they happened", async () => {
+    const cmd = "echo out; echo err >&2; insmod hello; echo after; rmmod hello; echo end";
+    const merged = await kplay_merged(home, ["sh", "-c", cmd]);
+    expect(merged).toEqual({
+      code: 0,
+      output: "out\nerr\nhello: loading out-of-tree module taints kernel.\nhello: Hello, world\nafter\nhello: Goodbye, world\nend\n",
+    });
+    const r = await kplay(home, ["sh", "-c", cmd]);
+    expect(r).toEqual({ code: 0, signal: null, stdout: "out\nhello: Hello, world\nafter\nhello: Goodbye, world\nend\n", stderr: "err\n" });
+  });
+
+  it("hides console lines with -q", async () => {
+    const cmd = "echo out; echo err >&2; insmod hello; echo after; rmmod hello; echo end";
+    expect(await kplay_merged(home, ["-q", "sh", "-c", cmd])).toEqual({ code: 0, output: "out\nerr\nafter\nend\n" });
+    expect(await kplay(home, ["--quiet", "insmod", "hello"])).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+    expect(await kplay(home, ["rmmod", "hello"])).toEqual({ code: 0, signal: null, stdout: "hello: Goodbye, world\n", stderr: "" });
+  });
+
+  it("exits with the program's status, 128+N for signal N, 127 for an unknown program", async () => {
+    expect(await kplay(home, ["sh", "-c", "exit 3"])).toEqual({ code: 3, signal: null, stdout: "", stderr: "" });
+    expect((await kplay(home, ["sh", "-c", "kill -TERM $$"])).code).toBe(143);
+    expect((await kplay(home, ["sh", "-c", "kill -KILL $$"])).code).toBe(137);
+    expect(await kplay(home, ["run", "nosuch"])).toEqual({ code: 127, signal: null, stdout: "", stderr: "kplay: nosuch: not found\n" });
+    expect(await kplay(home, ["run", "/bin/nosuch", "x"])).toEqual({ code: 127, signal: null, stdout: "", stderr: "kplay: /bin/nosuch: not found\n" });
+  });
+
+  it("forwards stdin", async () => {
+    expect(await kplay(home, ["run", "cat"], "hi\n")).toEqual({ code: 0, signal: null, stdout: "hi\n", stderr: "" });
+    expect(await kplay(home, ["sh", "-c", "cat; echo done"], "one\ntwo\n")).toEqual({ code: 0, signal: null, stdout: "one\ntwo\ndone\n", stderr: "" });
+    expect((await kplay(home, ["run", "cat"])).stdout).toBe("");
+  });
+
+  it("forwards every byte both ways, and writes all output to a slow reader before it exits", async () => {
+    // Many chunks each way, a multi-byte character split between two of them somewhere.
+    const big = "é€x\n".repeat(20_000);
+    const c = start(home, ["sh", "-c", "cat; echo done >&2"]);
+    c.child.stdout!.pause();
+    c.child.stdin!.end(big);
+    // The client has all of cat's output once stderr says done; it ends before we read stdout.
+    await until("cat to finish in the machine", () => c.err() === "done\n");
+    await Promise.race([c.done, sleep(500)]);
+    c.child.stdout!.resume();
+    const r = await c.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("done\n");
+    expect(r.stdout.length).toBe(big.length);
+    expect(r.stdout === big).toBe(true);
+  });
+
+  it("delivers Ctrl-C to the program as SIGINT", async () => {
+    for (const args of [["run", "sleep", "100"], ["sh", "-c", "sleep 100; echo after"]]) {
+      const c = start(home, args);
+      await until_running(home, "sleep 100");
+      const sent = Date.now();
+      c.child.kill("SIGINT");
+      const r = await c.done;
+      expect(Date.now() - sent).toBeLessThan(3000);
+      expect(r).toEqual({ code: 130, signal: null, stdout: "", stderr: "" });
+      expect((await kplay(home, ["ps"])).stdout).not.toContain("sleep");
+    }
+  });
+
+  it("serves a second client while the first is blocked", async () => {
+    const blocked = start(home, ["run", "cat"]);
+    blocked.child.stdin!.write("first\n");
+    await until("the blocked cat's first line", () => blocked.out() === "first\n");
+    const r = await kplay(home, ["lsmod"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Module +Size +Used by/);
+    expect(blocked.child.exitCode).toBe(null);
+    blocked.child.stdin!.end("second\n");
+    expect(await blocked.done).toEqual({ code: 0, signal: null, stdout: "first\nsecond\n", stderr: "" });
+  });
+
+  it("answers garbage on its socket with an error and keeps running", async () => {
+    const term = { stdin: false, stdout: false, stderr: false, cols: 80, rows: 24, env: {} };
+    const cases: [string, string][] = [
+      ["garbage\n", "malformed request: not JSON"],
+      ["x".repeat(3 << 19), "malformed request: line too long"],
+      ["null\n", "malformed request: not an object"],
+      ['"run"\n', "malformed request: not an object"],
+      ['{"op":"format"}\n', 'unknown request: "format"'],
+      [JSON.stringify({ op: "run", argv: ["cat", 1], uid: 0, term, quiet: false }) + "\n", "malformed run request"],
+      [JSON.stringify({ op: "run", argv: [], uid: 0, term, quiet: false }) + "\n", "malformed run request"],
+      [JSON.stringify({ op: "run", argv: ["cat"], uid: -1, term, quiet: false }) + "\n", "malformed run request"],
+      [JSON.stringify({ op: "run", argv: ["cat"], uid: 0, term: null, quiet: false }) + "\n", "malformed run request"],
+    ];
+    for (const [payload, message] of cases) {
+      const replies = await raw_request(home, payload);
+      expect(replies).toEqual([{ type: "error", message }]);
+    }
+    // A bad message inside a session ends it with an error; the program is hung up.
+    const replies = await raw_request(home, JSON.stringify({ op: "run", argv: ["cat"], uid: 0, term, quiet: true }) + "\n" + '{"op":"stdin","data":7}\n');
+    expect(replies.at(-1)).toEqual({ type: "error", message: "malformed session message" });
+    await until("the hung-up cat to go", async () => !(await kplay(home, ["ps"])).stdout.includes(" cat\n"));
+    // A client that sends half a request and goes away.
+    await new Promise<void>((resolve) => {
+      const s = connect(join(home, "default", "sock"), () => s.end('{"op":"ru', () => resolve()));
+    });
+
+    const r = await kplay(home, ["sh", "-c", "echo still here"]);
+    expect(r).toEqual({ code: 0, signal: null, stdout: "still here\n", stderr: "" });
+    expect(pid_file(home)).toBe(pid);
+    expect(machine_processes(home)).toEqual([pid]);
+  });
+
+  it("keeps its socket in a 0700 directory, mode 0600", () => {
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, "default")).mode & 0o777).toBe(0o700);
+    const sock = statSync(join(home, "default", "sock"));
+    expect(sock.isSocket()).toBe(true);
+    expect(sock.mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("a machine that dies", { timeout: 20_000 }, () => {
+  const home = new_home();
+
+  it("is reported as crashed with its log kept, and the next command boots a fresh one", async () => {
+    expect((await kplay(home, ["insmod", "hello"])).code).toBe(0);
+    const pid = pid_file(home);
+    expect(machine_processes(home)).toEqual([pid]);
+    process.kill(pid, "SIGKILL");
+    await until("the machine to die", () => dead(pid));
+    // Every record reached the log as it was written.
+    expect(readFileSync(join(home, "default", "kernel.log"), "utf8")).toMatch(/^<6>\[\s*\d+\.\d{6}\] hello: Hello, world$/m);
+
+    const r = await kplay(home, ["lsmod"]);
+    const log = join(home, "default", "kernel.log.old");
+    expect(r.stderr).toBe(`kplay: machine 'default' crashed (pid ${pid}); its kernel log is ${log}\nkplay: booting machine 'default'\n`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("hello");
+    expect(readFileSync(log, "utf8")).toContain("hello: Hello, world\n");
+    expect(readFileSync(join(home, "default", "kernel.log"), "utf8")).not.toContain("hello");
+    const fresh = pid_file(home);
+    expect(fresh).not.toBe(pid);
+    expect(machine_processes(home)).toEqual([fresh]);
+
+    // Once reported, it is not reported again.
+    expect(await kplay(home, ["sh", "-c", "echo ok"])).toEqual({ code: 0, signal: null, stdout: "ok\n", stderr: "" });
+  });
+
+  it("ends a client mid-command with a message and a non-zero status (poweroff)", async () => {
+    const c = start(home, ["run", "sleep", "100"]);
+    await until_running(home, "sleep 100");
+    expect((await kplay(home, ["poweroff"])).code).toBe(0);
+    const r = await c.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("kplay: the machine is powering off\nkplay: lost the connection to machine 'default'\n");
+    expect(machine_processes(home)).toEqual([]);
+  });
+
+  it("ends a client mid-command with a message and a non-zero status (SIGKILL)", async () => {
+    expect((await kplay(home, ["boot"])).code).toBe(0);
+    const c = start(home, ["run", "sleep", "100"]);
+    await until_running(home, "sleep 100");
+    const pid = pid_file(home);
+    expect(machine_processes(home)).toEqual([pid]);
+    process.kill(pid, "SIGKILL");
+    const r = await c.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("kplay: lost the connection to machine 'default'\n");
+    await until("the machine to die", () => dead(pid));
+    const after = await kplay(home, ["poweroff"]);
+    expect(after).toEqual({ code: 1, signal: null, stdout: "", stderr: "kplay: machine 'default' is not running\n" });
+  });
+});
+
+describe("concurrent boots", { timeout: 20_000 }, () => {
+  const home = new_home();
+
+  it("start exactly one machine", async () => {
+    const rs = await Promise.all([1, 2, 3].map(() => kplay(home, ["boot"])));
+    for (const r of rs) expect(r.code).toBe(0);
+    expect(rs.map((r) => r.stderr).sort()).toEqual(["", "kplay: machine 'default' is already running\n", "kplay: machine 'default' is already running\n"]);
+    const pid = pid_file(home);
+    expect(machine_processes(home)).toEqual([pid]);
+    const st = await kplay(home, ["status"]);
+    expect(st.stdout).toMatch(new RegExp(`^default: pid ${pid}, `));
+    expect((await kplay(home, ["poweroff"])).code).toBe(0);
+    expect(machine_processes(home)).toEqual([]);
+  });
+
+  it("of commands that need a machine start exactly one, announced once", async () => {
+    const rs = await Promise.all([1, 2, 3].map((n) => kplay(home, ["sh", "-c", `echo ${n}`])));
+    expect(rs.map((r) => [r.code, r.stdout])).toEqual([[0, "1\n"], [0, "2\n"], [0, "3\n"]]);
+    expect(rs.map((r) => r.stderr).sort()).toEqual(["", "", "kplay: booting machine 'default'\n"]);
+    expect(machine_processes(home)).toEqual([pid_file(home)]);
+    expect((await kplay(home, ["poweroff"])).code).toBe(0);
+  });
+});
