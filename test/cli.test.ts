@@ -1,18 +1,14 @@
 // The kplay command as a user runs it: the built bundle behind bin/kplay.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 const root = new URL("..", import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), "kplay-home-"));
 const kplay = (args: string[], input?: string) =>
   spawnSync(process.execPath, [join(root, "bin/kplay"), ...args], { input, encoding: "utf8", env: { ...process.env, KPLAY_HOME: home, NO_COLOR: "1", FORCE_COLOR: "0" } });
-
-beforeAll(() => {
-  execFileSync(process.execPath, ["build.mjs"], { cwd: root });
-});
 
 afterAll(() => {
   kplay(["poweroff"]);

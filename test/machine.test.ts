@@ -1,7 +1,7 @@
 // The machine end to end: the built CLI (bin/kplay) spawned as a user runs it, each suite with its
 // own fresh KPLAY_HOME. Every machine a suite starts is powered off after it; a machine that does
 // not go is killed, found by the KPLAY_HOME in its environment (a directory only this file uses).
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -142,10 +142,6 @@ function raw_request(home: string, payload: string): Promise<unknown[]> {
 }
 
 const TS = String.raw`\[\s*\d+\.\d{6}\] `;
-
-beforeAll(() => {
-  execFileSync(process.execPath, ["build.mjs"], { cwd: root });
-}, 60_000);
 
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");

@@ -31,6 +31,12 @@ describe("sh -c", () => {
     expect(r.output).toBe("one\ntwo\ncat: can't open '/nosuch': No such file or directory\n");
   });
 
+  it("gives a pipeline the status of its last command, also when that one is missing", async () => {
+    const r = await sh(boot(), "true | nosuch; echo $?; nosuch | true; echo $?; ls /proc | nosuch; echo $?");
+    expect(r.stdout).toBe("127\n0\n127\n");
+    expect(r.stderr).toBe("sh: nosuch: not found\nsh: nosuch: not found\nsh: nosuch: not found\n");
+  });
+
   it("reports a missing command with status 127", async () => {
     const r = await sh(boot(), "nosuch; echo $?");
     expect(r.stderr).toBe("sh: nosuch: not found\n");

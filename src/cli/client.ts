@@ -199,14 +199,5 @@ export async function run_in_machine(name: string, argv: string[], opts: RunOpti
     process.stderr.write(`kplay: lost the connection to machine '${name}'\n`);
     code = 1;
   }
-  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   return code;
-}
-
-/**
- * Resolves once what was written to `s` has reached the OS: writes to a pipe are asynchronous and
- * process.exit drops the ones still pending.
- */
-function drained(s: NodeJS.WriteStream): Promise<void> {
-  return s.writableLength === 0 || s.destroyed ? Promise.resolve() : new Promise((resolve) => s.write("", () => resolve()));
 }

@@ -86,10 +86,11 @@ async function start_pipeline(sh: Shell, cmds: Command[], foreground: boolean, t
         close(p[1]);
         prev = p[0];
       }
+      const cmd = cmds.length === 1 && text ? text : cmdtxt(cmds[i]);
       if (pid > 0) {
         if (sh.mflag && pgrp === 0) pgrp = pid;
-        procs.push({ pid, status: -1, cmd: cmds.length === 1 && text ? text : cmdtxt(cmds[i]) });
-      }
+        procs.push({ pid, status: -1, cmd });
+      } else procs.push({ pid: 0, status: (sh.exitstatus & 0xff) << 8, cmd });
     }
   } finally {
     if (prev >= 0) close(prev);
@@ -98,7 +99,7 @@ async function start_pipeline(sh: Shell, cmds: Command[], foreground: boolean, t
       if (s >= 0) close(s);
     });
   }
-  if (procs.length === 0) return null;
+  if (procs.every((p) => p.pid === 0)) return null;
   const job = makejob(sh, procs, pgrp, foreground);
   if (foreground && sh.mflag && tty.fd >= 0) await tcsetpgrp(tty.fd, pgrp);
   return job;

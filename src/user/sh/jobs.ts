@@ -30,7 +30,7 @@ export function jobno(sh: Shell, jp: Job): number {
 
 /** makejob(): a job in the lowest free slot; background jobs become the current job. */
 export function makejob(sh: Shell, procs: Proc[], pgrp: number, foreground: boolean): Job {
-  const jp: Job = { procs, pgrp, state: "running", changed: false, foreground };
+  const jp: Job = { procs, pgrp, state: procs.every((p) => p.status !== -1) ? "done" : "running", changed: false, foreground };
   const free = sh.jobs.indexOf(null);
   if (free >= 0) sh.jobs[free] = jp;
   else sh.jobs.push(jp);
