@@ -1,6 +1,6 @@
-import { demo_modules } from "../src/modules/index.js";
 // BusyBox 1.35 modutils (MODPROBE_SMALL=n): insmod, rmmod, lsmod (pretty 2.6 output), modinfo and
 // modprobe, run as programs on a fresh kernel, with the exact texts and exit codes of the sources.
+import { demo_modules } from "../src/modules/index.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { boot, run, USER } from "./helpers.js";
 import type { Kernel } from "../src/kernel/kernel.js";
