@@ -57,6 +57,18 @@ describe("kplay", () => {
     expect(r.status).toBe(1);
   });
 
+  it("runs the socket tutorial as one-shot commands on the machine", () => {
+    expect(kplay(["insmod", "socket_demo"]).stdout).toMatch(/^(socket_demo: loading out-of-tree module taints kernel\.\n)?NET: Registered PF_MCTP protocol family\nmyproto_init\(#178\)myprotocol module loaded\n$/);
+    const run = kplay(["run", "my_sock", "abc"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("my_release(#75)sock->channel 123\n");
+    expect(run.stdout).toContain("main(#23): socket\nmain(#33): bind\nmain(#39): listen\nwrite: 3\nread: 8/My test\n");
+    expect(run.stderr).toBe("Listen failed: Operation not supported\n");
+    expect(kplay(["cat", "/proc/net/protocols"]).stdout.split("\n")[1]).toBe("MYSOCK     504      0      -1   NI       0   no   socket_demo  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n");
+    expect(kplay(["dmesg"]).stdout).toMatch(/\] my_bind\(#49\)sock->channel 999\n\[ *[\d.]+\] my_listen\(#61\)sock->channel 123\n/);
+    expect(kplay(["rmmod", "socket_demo"]).stderr).toBe("rmmod: can't unload module 'socket_demo': Resource temporarily unavailable\n");
+  });
+
   it("runs the demo", () => {
     const r = kplay(["demo"]);
     expect(r.status).toBe(0);
