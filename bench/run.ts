@@ -9,12 +9,13 @@ import { cpus } from "node:os";
 import { start_kernel } from "../src/init/main.js";
 import { VirtualClock } from "../src/kernel/time/clock.js";
 import { run_scenario } from "../src/machine/scenario.js";
-import { run_as } from "../src/kernel/sched/task.js";
+import { current, run_as } from "../src/kernel/sched/task.js";
 import { FilesStruct } from "../src/fs/file.js";
-import { libc_attach } from "../src/user/libc/state.js";
+import { libc, libc_attach } from "../src/user/libc/state.js";
 import { FILE } from "../src/user/libc/stdio.js";
 import { close } from "../src/user/libc/unistd.js";
-import { socket, SOCK_STREAM } from "../src/user/libc/socket.js";
+import { AF_INET, bind, connect, recv, send, socket, SOCK_DGRAM, SOCK_STREAM } from "../src/user/libc/socket.js";
+import { INADDR_LOOPBACK, make_sockaddr_in, SOCKADDR_IN_SIZE } from "../src/user/libc/inet.js";
 import { build_ko } from "../src/kernel/module/ko.js";
 
 interface Figure {
@@ -82,14 +83,15 @@ try {
 for (const f of [boot, scen]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
 
 /** Operations per second of `op`, run by a user process of an in-process kernel. */
-async function ops_per_sec(name: string, setup: string, op: () => Promise<void>): Promise<Figure & { ops_per_sec: number }> {
+async function ops_per_sec(name: string, setup: () => Promise<unknown>, op: () => Promise<void>): Promise<Figure & { ops_per_sec: number }> {
   const k = start_kernel({ clock: new VirtualClock() });
   const task = k.new_task("bench", k.tasks.get(1)!);
   task.files = new FilesStruct();
+  task.files.max_fds = 65536;
   const n = 2000;
   const f = await run_as(task, async () => {
     libc_attach(task, { errno: 0, environ: new Map(), progname: "bench", stdin: new FILE(0, "full"), stdout: new FILE(1, "full"), stderr: new FILE(2, "none") });
-    await k.modules.load_module(ko_bytes(k, setup), "");
+    await setup();
     return measure(name, 10, async () => {
       for (let i = 0; i < n; i++) await op();
     });
@@ -97,16 +99,42 @@ async function ops_per_sec(name: string, setup: string, op: () => Promise<void>)
   return { ...f, ops_per_sec: n / (f.median_ms / 1000) };
 }
 
-function ko_bytes(k: ReturnType<typeof start_kernel>, name: string): Uint8Array {
-  return build_ko(name, k.modules.sources.get(name)!, k.vermagic);
+/** insmod NAME from inside the bench process. */
+function insmod(name: string): Promise<number> {
+  const k = current().kernel;
+  return k.modules.load_module(build_ko(name, k.modules.sources.get(name)!, k.vermagic), "");
 }
 
-const sockets = await ops_per_sec("socket()+close(), family 45 (socket_demo)", "socket_demo", async () => {
+const sockets = await ops_per_sec("socket()+close(), family 45 (socket_demo)", () => insmod("socket_demo"), async () => {
   const fd = await socket(45, SOCK_STREAM, 0);
   if (fd < 0) throw new Error("socket failed");
   close(fd);
 });
 figures.push(sockets);
+
+/** UDP send+receive of one datagram between two connected loopback sockets, beside `extra` bound sockets. */
+async function udp_round_trip(extra: number): Promise<Figure & { ops_per_sec: number }> {
+  const fds: number[] = [];
+  const payload = new Uint8Array(32);
+  const buf = new Uint8Array(64);
+  return ops_per_sec(`UDP send+recv, ${extra} other bound sockets`, async () => {
+    for (let i = 0; i < extra; i++) {
+      const fd = await socket(AF_INET, SOCK_DGRAM, 0);
+      await bind(fd, make_sockaddr_in(AF_INET, 0, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+    }
+    const a = await socket(AF_INET, SOCK_DGRAM, 0);
+    const b = await socket(AF_INET, SOCK_DGRAM, 0);
+    await bind(a, make_sockaddr_in(AF_INET, 61000, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+    await connect(b, make_sockaddr_in(AF_INET, 61000, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+    fds.push(a, b);
+  }, async () => {
+    const sent = await send(fds[1], payload, payload.length, 0);
+    if (sent !== payload.length) throw new Error(`send failed: ${sent} errno ${libc().errno}`);
+    if ((await recv(fds[0], buf, buf.length, 0)) !== payload.length) throw new Error("recv failed");
+  });
+}
+
+for (const n of [10, 1000, 10000]) figures.push(await udp_round_trip(n));
 
 const pad = (s: string, n: number): string => s.padEnd(n);
 console.log(`${pad("measurement", 44)} ${pad("median", 10)} ${pad("spread", 18)} ratio to node -e 0`);

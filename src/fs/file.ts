@@ -3,6 +3,7 @@ import { EBADF, EMFILE } from "../include/uapi/errno.js";
 import type { UserPtr } from "../kernel/uaccess.js";
 import type { Inode } from "./inode.js";
 import type { Module } from "../kernel/module/module.js";
+import type { PollTable } from "./select.js";
 
 /** loff_t *ppos */
 export interface Loff {
@@ -18,8 +19,11 @@ export interface FileOperations {
   read?(file: File, buf: UserPtr, count: number, ppos: Loff): MaybeAsync<number>;
   write?(file: File, buf: UserPtr, count: number, ppos: Loff): MaybeAsync<number>;
   llseek?(file: File, offset: number, whence: number): number;
-  /** Poll mask (POLLIN etc.) without waiting. */
-  poll?(file: File): number;
+  /**
+   * The POLL* events ready now; while `wait` is given, also poll_wait() on each queue that will be
+   * woken when that may change (fs/select.c).
+   */
+  poll?(file: File, wait: PollTable | null): number;
   unlocked_ioctl?(file: File, cmd: number, arg: unknown): MaybeAsync<number>;
 }
 
@@ -58,6 +62,8 @@ export const NR_OPEN_DEFAULT = 1024;
 export class FilesStruct {
   readonly fd: (File | null)[] = [];
   readonly close_on_exec = new Set<number>();
+  /** RLIMIT_NOFILE: descriptors at or above it cannot be allocated (EMFILE). */
+  max_fds = NR_OPEN_DEFAULT;
 
   /** fget(fd): the open file, or null. */
   fget(fd: number): File | null {
@@ -66,7 +72,7 @@ export class FilesStruct {
 
   /** Install `file` at the lowest free descriptor >= min; the table takes the caller's reference. */
   fd_install(file: File, min = 0): number {
-    for (let i = min; i < NR_OPEN_DEFAULT; i++) {
+    for (let i = min; i < this.max_fds; i++) {
       if (!this.fd[i]) {
         this.fd[i] = file;
         return i;
@@ -100,6 +106,7 @@ export class FilesStruct {
   /** dup_fd(): a copy sharing the open files, as fork does. */
   clone(): FilesStruct {
     const n = new FilesStruct();
+    n.max_fds = this.max_fds;
     this.fd.forEach((f, i) => {
       if (f) n.fd[i] = get_file(f);
     });
