@@ -10,11 +10,9 @@ import { send_sig } from "../kernel/signal.js";
 import { WaitQueueHead, wait_event_interruptible } from "../kernel/sched/wait.js";
 import { Inode } from "./inode.js";
 import { File, FMODE_READ, FMODE_WRITE, type FileOperations } from "./file.js";
+import { poll_wait, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "./select.js";
 
 export const PIPE_BUF_SIZE = 65536;
-export const POLLIN = 0x1;
-export const POLLOUT = 0x4;
-export const POLLHUP = 0x10;
 
 export class PipeInodeInfo {
   private chunks: Uint8Array[] = [];
@@ -71,12 +69,22 @@ const pipefifo_fops: FileOperations = {
     }
     return pipe_write_slow(file, pipe, buf, count);
   },
-  poll(file) {
+  /**
+   * pipe_poll(): the read end is readable with data queued and hung up (POLLHUP alone once it is
+   * drained) when no writer is left; the write end is writable with room, in error with no reader.
+   */
+  poll(file, wait) {
     const pipe = pipe_of(file);
+    poll_wait(file, pipe.wait, wait);
     let mask = 0;
-    if (file.f_mode & FMODE_READ && pipe.size > 0) mask |= POLLIN;
-    if (file.f_mode & FMODE_READ && pipe.writers === 0) mask |= POLLHUP;
-    if (file.f_mode & FMODE_WRITE && pipe.size < PIPE_BUF_SIZE) mask |= POLLOUT;
+    if (file.f_mode & FMODE_READ) {
+      if (pipe.size > 0) mask |= POLLIN | POLLRDNORM;
+      if (pipe.writers === 0) mask |= POLLHUP;
+    }
+    if (file.f_mode & FMODE_WRITE) {
+      if (pipe.size < PIPE_BUF_SIZE) mask |= POLLOUT | POLLWRNORM;
+      if (pipe.readers === 0) mask |= POLLERR;
+    }
     return mask;
   },
   release(_inode, file) {

@@ -15,6 +15,7 @@ import { File, FMODE_READ, FMODE_WRITE, type FileOperations, type MaybeAsync } f
 import { IovIter, msghdr_single, type Iovec, type Msghdr } from "./core/msghdr.js";
 import { proc_net_protocols_init, proto_list, sock_getsockopt, sock_setsockopt, type Sock } from "./core/sock.js";
 import { request_module } from "../kernel/kmod.js";
+import type { PollTable } from "../fs/select.js";
 
 /** socket_state */
 export const SS_FREE = 0;
@@ -41,6 +42,8 @@ export interface ProtoOps {
   getsockopt?(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: { value: number }): MaybeAsync<number>;
   sendmsg?(sock: Socket, msg: Msghdr, len: number): MaybeAsync<number>;
   recvmsg?(sock: Socket, msg: Msghdr, len: number, flags: number): MaybeAsync<number>;
+  /** The POLL* events ready on the socket, poll_wait()ing on its queue (see FileOperations.poll). */
+  poll?(file: File, sock: Socket, wait: PollTable | null): number;
 }
 
 /** struct net_proto_family */
@@ -189,6 +192,12 @@ export const socket_file_ops: FileOperations = {
     return sock_sendmsg(sock, msg);
   },
   llseek: () => -ESPIPE,
+  /** sock_poll(): the family's poll; a family without one never reports an event, as on Linux. */
+  poll(file, wait) {
+    const sock = sock_of(file);
+    if (!sock.ops?.poll) return 0;
+    return sock.ops.poll(file, sock, wait);
+  },
   release(_inode, file) {
     void sock_release(sock_of(file));
   },

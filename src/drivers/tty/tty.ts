@@ -9,6 +9,7 @@ import { O_NONBLOCK, S_IFCHR } from "../../include/uapi/fcntl.js";
 import { SIGINT } from "../../include/uapi/signal.js";
 import { Inode } from "../../fs/inode.js";
 import { File, FMODE_READ, FMODE_WRITE, type FileOperations } from "../../fs/file.js";
+import { poll_wait, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "../../fs/select.js";
 import { copy_from_user, copy_to_user } from "../../kernel/uaccess.js";
 import { WaitQueueHead, wait_event_interruptible } from "../../kernel/sched/wait.js";
 import { send_sig } from "../../kernel/signal.js";
@@ -123,6 +124,18 @@ export const tty_fops: FileOperations = {
     const n = count - copy_from_user(bytes, buf, count);
     tty.write(file.private_data === "stderr" ? "stderr" : "stdout", bytes.subarray(0, n));
     return n;
+  },
+  /**
+   * n_tty_poll(): readable when a whole line (or end of file) is queued, as read would return;
+   * output never waits. Like a blocking read, a poll about to wait tells the session (on_read_wait).
+   */
+  poll(file, wait) {
+    const tty = tty_of(file);
+    poll_wait(file, tty.read_wait, wait);
+    let mask = POLLOUT | POLLWRNORM;
+    if (tty.has_line) mask |= POLLIN | POLLRDNORM;
+    else if (wait) tty.on_read_wait?.();
+    return mask;
   },
   unlocked_ioctl(file, cmd, arg) {
     const tty = tty_of(file);

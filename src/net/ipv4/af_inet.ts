@@ -20,7 +20,7 @@ import { loopback_init } from "../../drivers/net/loopback.js";
 import { TCP_CLOSE, inet_sk, type InetSock } from "./inet_sock.js";
 import { inet_addr_is_local } from "./route.js";
 import { ip_rcv } from "./ip_input.js";
-import { proc_net_udp, udp_prot, udp_v4_get_port } from "./udp.js";
+import { proc_net_udp, udp_poll, udp_prot, udp_v4_get_port } from "./udp.js";
 import { proc_net_snmp } from "./snmp.js";
 
 /** net.ipv4.ip_unprivileged_port_start */
@@ -158,6 +158,7 @@ export const inet_dgram_ops = {
   getsockopt: inet_getsockopt,
   sendmsg: inet_sendmsg,
   recvmsg: inet_recvmsg,
+  poll: udp_poll,
 } satisfies ProtoOps;
 
 /** inetsw_array: the protocols PF_INET offers, by socket type. */

@@ -1,6 +1,6 @@
 // Mirrors net/ipv4/udp.c: the UDP port table (bind conflicts, random ephemeral ports), sending real
 // datagrams with checksums, the receive queue bounded by SO_RCVBUF, recvmsg with MSG_PEEK,
-// MSG_TRUNC, MSG_DONTWAIT and SO_RCVTIMEO, ICMP errors for connected sockets, /proc/net/udp.
+// MSG_TRUNC, MSG_DONTWAIT and SO_RCVTIMEO, ICMP errors for connected sockets, poll, /proc/net/udp.
 import { EADDRINUSE, EAGAIN, EDESTADDRREQ, EINVAL, EMSGSIZE, EAFNOSUPPORT, ECONNREFUSED, ENOIOCTLCMD, ENOPROTOOPT, EOPNOTSUPP } from "../../include/uapi/errno.js";
 import { AF_INET, AF_UNSPEC, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC } from "../../include/uapi/socket.js";
 import { IPPROTO_UDP, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE } from "../../include/uapi/in.js";
@@ -16,6 +16,9 @@ import { ip_route_output } from "./route.js";
 import { ip_send } from "./ip_output.js";
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from "./icmp.js";
 import { mib } from "./snmp.js";
+import { poll_wait, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, type PollTable } from "../../fs/select.js";
+import type { File } from "../../fs/file.js";
+import type { Socket } from "../socket.js";
 
 /** net.ipv4.ip_local_port_range */
 export const PORT_RANGE: [number, number] = [32768, 60999];
@@ -240,6 +243,28 @@ export async function udp_recvmsg(sk: Sock, msg: Msghdr, len: number, flags: num
   }
   if (!(flags & MSG_PEEK)) mib().udp.InDatagrams++;
   return flags & MSG_TRUNC ? ulen : copied;
+}
+
+/** sk_shutdown bits (include/net/sock.h) */
+const RCV_SHUTDOWN = 1;
+const SHUTDOWN_MASK = 3;
+
+/**
+ * udp_poll(), which is datagram_poll() (net/core/datagram.c) for UDP: an error is POLLERR, a shut
+ * receive side is readable (and POLLRDHUP), both sides shut is POLLHUP, a queued datagram is
+ * readable. Always writable: kplay does not account send-buffer memory (sock_writeable holds).
+ * The queue is checked when it is filled, so there is no first_packet_length() recheck.
+ */
+export function udp_poll(file: File, sock: Socket, wait: PollTable | null): number {
+  const sk = sock.sk!;
+  poll_wait(file, sk.sk_wq, wait);
+  let mask = 0;
+  if (sk.sk_err) mask |= POLLERR;
+  if (sk.sk_shutdown & RCV_SHUTDOWN) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
+  if (sk.sk_shutdown === SHUTDOWN_MASK) mask |= POLLHUP;
+  if (inet_sk(sk).sk_receive_queue.length) mask |= POLLIN | POLLRDNORM;
+  mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
+  return mask;
 }
 
 /** udp_disconnect(): forget the peer (connect to AF_UNSPEC). */

@@ -21,6 +21,7 @@ import { lsmod_main } from "./modutils/lsmod.js";
 import { modinfo_main } from "./modutils/modinfo.js";
 import { modprobe_main } from "./modutils/modprobe.js";
 import { su_main } from "./loginutils/su.js";
+import { nc_main } from "./networking/nc.js";
 
 export interface Applet {
   main: Main;
@@ -36,6 +37,7 @@ export const applets: Record<string, Applet> = {
   grep: { main: grep_main, dir: "/bin" },
   kill: { main: kill_main, dir: "/bin" },
   ls: { main: ls_main, dir: "/bin" },
+  nc: { main: nc_main, dir: "/bin" },
   ps: { main: ps_main, dir: "/bin" },
   sh: { main: ash_main, dir: "/bin" },
   sleep: { main: sleep_main, dir: "/bin" },

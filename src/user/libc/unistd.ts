@@ -15,6 +15,7 @@ import { O_CLOEXEC } from "../../include/uapi/fcntl.js";
 import { get_file } from "../../fs/file.js";
 import { TCGETS, TIOCGWINSZ, TIOCSPGRP, TIOCGPGRP } from "../../drivers/tty/tty.js";
 import { schedule_timeout_interruptible } from "../../kernel/sched/wait.js";
+import { sys_poll, type PollFd } from "../../fs/select.js";
 import type { SigHandler } from "../../kernel/sched/task.js";
 import type { Utsname } from "../../kernel/kernel.js";
 import type { MaybeAsync } from "../../fs/file.js";
@@ -228,6 +229,15 @@ export async function get_winsize(fd: number): Promise<{ rows: number; cols: num
 export async function nanosleep(ns: number): Promise<number> {
   const left = await syscall(() => schedule_timeout_interruptible(ns));
   return left > 0 ? ret(-4) : 0;
+}
+
+/**
+ * poll(fds, nfds, timeout) (poll.h): wait until a descriptor has one of its `events` (or an error,
+ * hang-up or POLLNVAL), filling each `revents`; `timeout_ms` < 0 waits for ever, 0 does not wait.
+ * The count of descriptors with events, 0 on timeout, -1 with errno (EINTR after a signal handler).
+ */
+export async function poll(fds: PollFd[], timeout_ms: number): Promise<number> {
+  return ret(await syscall(() => sys_poll(fds, timeout_ms)));
 }
 
 /** pause(): sleep until a signal handler runs (or a signal ends the process); -1 with EINTR. */
