@@ -37,6 +37,11 @@ describe("sh -c", () => {
     expect(r.stderr).toBe("sh: nosuch: not found\nsh: nosuch: not found\nsh: nosuch: not found\n");
   });
 
+  it("gives background jobs /dev/null as stdin and kills %N by pid without job control", async () => {
+    const r = await sh(boot(), "cat & wait; echo waited; sleep 9 & kill %1; wait $!; echo $?", { input: "typed\n" });
+    expect(r.stdout).toBe("waited\n143\n");
+  });
+
   it("reports a missing command with status 127", async () => {
     const r = await sh(boot(), "nosuch; echo $?");
     expect(r.stderr).toBe("sh: nosuch: not found\n");
@@ -87,6 +92,13 @@ describe("sh -c", () => {
 describe("interactive ash", () => {
   it("prints no line for `cmd &` and the Done line before a later prompt (1.35, §6.6)", async () => {
     const t = "/ # sleep 1 &\n/ # jobs\n[1]+  Running                    sleep 1\n/ # sleep 2\n[1]+  Done                       sleep 1\n/ # false &\n/ # sleep 1\n[1]+  Done(1)                    false\n/ # echo $?\n0\n";
+    const r = await run_scenario(t);
+    expect(r.problem).toBeNull();
+    expect(r.actual).toBe(t);
+  });
+
+  it("keeps a background reader from taking the lines typed for the shell", async () => {
+    const t = "/ # cat &\n/ # echo typed\ntyped\n/ # kill %1\n[1]+  Terminated                 cat\n/ # echo $?\n0\n";
     const r = await run_scenario(t);
     expect(r.problem).toBeNull();
     expect(r.actual).toBe(t);

@@ -13,6 +13,7 @@ import { poll_wait, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "../../fs/sel
 import { copy_from_user, copy_to_user } from "../../kernel/uaccess.js";
 import { WaitQueueHead, wait_event_interruptible } from "../../kernel/sched/wait.js";
 import { send_sig } from "../../kernel/signal.js";
+import { current } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
 
 export type TtyStream = "stdout" | "stderr" | "console";
@@ -30,6 +31,8 @@ export class Terminal {
   private input: number[] = [];
   private eof = false;
   readonly read_wait = new WaitQueueHead();
+  /** Background readers wait here until their group is the foreground one. */
+  readonly bg_wait = new WaitQueueHead();
   fg_pgrp = 0;
   readonly inode: Inode;
   /** Which of the session's standard streams are terminals (isatty). */
@@ -108,6 +111,13 @@ export const tty_fops: FileOperations = {
   async read(file, buf, count) {
     const tty = tty_of(file);
     if (count === 0) return 0;
+    // n_tty job control: a background process group may not read (SIGTTIN stops it on Linux); it
+    // waits, as a stopped job would, until it is the foreground group.
+    const me = current();
+    if (tty.fg_pgrp && me.pgrp !== tty.fg_pgrp) {
+      const r = await wait_event_interruptible(tty.bg_wait, () => me.pgrp === tty.fg_pgrp);
+      if (r) return r;
+    }
     if (!tty.has_line) {
       if (file.f_flags & O_NONBLOCK) return -EAGAIN;
       tty.on_read_wait?.();
@@ -152,6 +162,7 @@ export const tty_fops: FileOperations = {
         return 0;
       case TIOCSPGRP:
         tty.fg_pgrp = (arg as { value: number }).value;
+        tty.bg_wait.wake_up();
         return 0;
       default:
         return -ENOTTY;

@@ -179,6 +179,14 @@ export function kill(pid: number, sig: number): number {
   );
 }
 
+/**
+ * sched_yield(): let every other runnable task run first. On kplay's cooperative scheduler this is
+ * also what a real CPU's wakeup preemption gives a freshly signalled child.
+ */
+export function sched_yield(): Promise<number> {
+  return syscall(() => new Promise<number>((resolve) => setImmediate(() => resolve(0))));
+}
+
 /** signal(sig, handler): the previous disposition. */
 export function signal(sig: number, handler: SigHandler): SigHandler {
   return syscall(() => {

@@ -1,7 +1,7 @@
 // Mirrors the builtin table of shell/ash.c (builtintab) and the builtins themselves. echo, test
 // and kill are BusyBox applets that ash runs in-process, so their messages carry applet_name.
 import { O_RDONLY, S_ISDIR, S_ISREG } from "../../include/uapi/fcntl.js";
-import { chdir, close, getcwd, open, read, stat } from "../libc/unistd.js";
+import { chdir, close, getcwd, open, read, sched_yield, stat } from "../libc/unistd.js";
 import { libc } from "../libc/state.js";
 import { strerror } from "../libc/strerror.js";
 import { echo_main } from "../busybox/coreutils/echo.js";
@@ -117,14 +117,25 @@ async function waitcmd(sh: Shell, argv: string[]): Promise<number> {
   return status;
 }
 
-/** kill: ash turns %N into -PGID (after "--", so kill_main reads it as a process group). */
+/**
+ * kill: ash turns %N into -PGID after "--", so kill_main signals the job's process group; without
+ * job control the job has no group of its own and each of its pids is signalled.
+ */
 async function killcmd(sh: Shell, argv: string[]): Promise<number> {
+  const status = await kill_jobs(sh, argv);
+  // A signalled task preempts the shell on a real CPU (wakeup preemption), so it is gone before
+  // the next prompt reports it.
+  await sched_yield();
+  return status;
+}
+
+function kill_jobs(sh: Shell, argv: string[]): Promise<number> {
   const first = argv.findIndex((a, i) => i > 0 && !a.startsWith("-"));
   if (first < 0 || !argv.slice(first).some((a) => a.startsWith("%"))) return kill_main(argv.length, argv);
-  const operands = argv.slice(first).map((a) => {
-    if (!a.startsWith("%")) return a;
+  const operands = argv.slice(first).flatMap((a) => {
+    if (!a.startsWith("%")) return [a];
     const jp = getjob(sh, a);
-    return String(-(jp.pgrp || jp.procs[0].pid));
+    return jp.pgrp ? [String(-jp.pgrp)] : jp.procs.filter((p) => p.pid > 0).map((p) => String(p.pid));
   });
   const args = [...argv.slice(0, first), "--", ...operands];
   return kill_main(args.length, args);

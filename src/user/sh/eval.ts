@@ -76,7 +76,14 @@ async function start_pipeline(sh: Shell, cmds: Command[], foreground: boolean, t
     for (let i = 0; i < cmds.length; i++) {
       const p = i < cmds.length - 1 ? pipe(O_CLOEXEC) : null;
       if (prev >= 0) dup2(prev, 0);
-      else restore_fd(saved[0], 0);
+      else if (!foreground && !sh.mflag) {
+        // forkchild(): without job control a background job reads /dev/null, not the terminal.
+        const nul = await open("/dev/null", O_RDONLY);
+        if (nul >= 0 && nul !== 0) {
+          dup2(nul, 0);
+          close(nul);
+        }
+      } else restore_fd(saved[0], 0);
       if (p) dup2(p[1], 1);
       else restore_fd(saved[1], 1);
       const attr: SpawnAttr = sh.mflag ? { pgroup: pgrp } : {};
