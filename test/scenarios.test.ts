@@ -7,6 +7,12 @@ import { run_scenario, typed_lines } from "../src/machine/scenario.js";
 const dir = new URL("../scenarios/", import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith(".txt")).sort();
 
+describe("typed_lines", () => {
+  it("finds commands after prompts, also after output without a newline", () => {
+    expect(typed_lines("/ # a b\nout\ntesting.../ # echo x\nread: 8/My test\n/proc # cat y\n[1]+  Done   sleep 1\n~ $ id\n> more\n")).toEqual(["a b", "echo x", "cat y", "id", "more"]);
+  });
+});
+
 describe("scenarios/", () => {
   it("holds the IDA tutorial transcript unchanged (sha256 of shared/transcripts/ida_demo.txt)", () => {
     const sum = createHash("sha256").update(readFileSync(new URL("ida_demo.txt", dir))).digest("hex");

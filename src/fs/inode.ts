@@ -1,6 +1,6 @@
 // Mirrors include/linux/fs.h: struct inode and the inode operations a directory offers.
 import type { FileOperations } from "./file.js";
-import type { Cred } from "../kernel/sched/task.js";
+import { current_or_null, type Cred } from "../kernel/sched/task.js";
 
 export interface InodeOperations {
   /** Find `name` in directory `dir`; null when absent. */
@@ -18,8 +18,14 @@ export interface InodeOperations {
 
 let next_ino = 1;
 
+/** get_next_ino(): inode numbers count per kernel (per boot), so every run numbers alike. */
+function get_next_ino(): number {
+  const k = current_or_null()?.kernel;
+  return k ? ++k.last_ino : next_ino++;
+}
+
 export class Inode {
-  readonly ino = next_ino++;
+  readonly ino = get_next_ino();
   uid = 0;
   gid = 0;
   /** Seconds since the epoch. */

@@ -60,6 +60,8 @@ export class Kernel {
   /** The idle task (pid 0), which runs boot code. */
   readonly init_task: Task;
   private last_pid = 0;
+  /** The last inode number handed out (get_next_ino). */
+  last_ino = 0;
   private rng: number;
 
   constructor(opts: KernelOptions) {

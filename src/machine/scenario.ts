@@ -9,8 +9,11 @@ import { Terminal } from "../drivers/tty/tty.js";
 import { VirtualClock } from "../kernel/time/clock.js";
 import { run_until } from "../kernel/sched/idle.js";
 
-/** A prompt as ash draws "\w \$ ": a path or ~path, then # or $. */
-const PROMPT = /^((?:\/|~)\S*) [#$] /;
+/**
+ * A prompt as ash draws "\w \$ ": a path or ~path, then # or $. It starts a line, or follows
+ * output that did not end in a newline ("testing.../ # ") when nothing before it is a space.
+ */
+const PROMPT = /^(?:\S*?)((?:\/|~)[^\s#$]*) [#$] /;
 
 /** The lines a user typed in a transcript: after each prompt, and "> " continuation lines. */
 export function typed_lines(transcript: string): string[] {

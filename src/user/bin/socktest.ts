@@ -2,19 +2,23 @@
 // see its result. `socktest FAMILY TYPE [PROTOCOL] CALL...` creates one socket and makes the calls
 // in order, printing "CALL: ok" (or what was read) or perror's line. TYPE is stream, dgram, raw,
 // seqpacket or a number. CALLs:
-//   bind:N[:LEN]  connect:N[:LEN]  (a 4-byte sockaddr holding the int N, or only LEN bytes of it)
-//   listen  accept  getsockname  getpeername  shutdown  send:TEXT  recv  write:TEXT  read
-//   getsockopt:NAME (type, domain, protocol, rcvbuf, sndbuf, reuseaddr, error)  pause (until a signal)
+//   bind:N[:LEN]  connect:N[:LEN]  (a 4-byte sockaddr holding the int N, or only LEN bytes of it;
+//                 for family 2, N is a port and the address a sockaddr_in for 0.0.0.0 / 127.0.0.1)
+//   sendto:PORT:TEXT (family 2, to 127.0.0.1)  listen  accept  getsockname  getpeername  shutdown
+//   send:TEXT  recv  write:TEXT  read  getsockopt:NAME (type, domain, protocol, rcvbuf, sndbuf,
+//   reuseaddr, error)  setsockopt:NAME:VALUE  pause (until a signal)
 import { printf, perror, puts } from "../libc/stdio.js";
 import { close, pause, read, write } from "../libc/unistd.js";
 import * as sk from "../libc/socket.js";
 import { cstr } from "../../lib/vsprintf.js";
+import { INADDR_ANY, INADDR_LOOPBACK, make_sockaddr_in, SOCKADDR_IN_SIZE } from "../libc/inet.js";
 import { libc } from "../libc/state.js";
 
 const TYPES: Record<string, number> = { stream: sk.SOCK_STREAM, dgram: sk.SOCK_DGRAM, raw: sk.SOCK_RAW, seqpacket: sk.SOCK_SEQPACKET };
 const OPTS: Record<string, number> = { type: sk.SO_TYPE, domain: sk.SO_DOMAIN, protocol: sk.SO_PROTOCOL, rcvbuf: sk.SO_RCVBUF, sndbuf: sk.SO_SNDBUF, reuseaddr: sk.SO_REUSEADDR, error: sk.SO_ERROR };
 
-function addr(n: string): Uint8Array {
+function addr(family: number, n: string, host: number): Uint8Array {
+  if (family === sk.AF_INET) return make_sockaddr_in(sk.AF_INET, Number(n) & 0xffff, host);
   const b = new Uint8Array(4);
   new DataView(b.buffer).setInt32(0, Number(n) | 0, true);
   return b;
@@ -43,8 +47,19 @@ export async function socktest_main(argc: number, argv: string[]): Promise<numbe
     switch (call) {
       case "bind":
       case "connect": {
-        const a = addr(arg ?? "0");
-        r = await (call === "bind" ? sk.bind : sk.connect)(fd, a, len === undefined ? 4 : Number(len));
+        const a = addr(family, arg ?? "0", call === "bind" ? INADDR_ANY : INADDR_LOOPBACK);
+        r = await (call === "bind" ? sk.bind : sk.connect)(fd, a, len === undefined ? a.length : Number(len));
+        break;
+      }
+      case "sendto": {
+        const data = new TextEncoder().encode(len ?? "");
+        r = await sk.sendto(fd, data, data.length, 0, addr(family, arg ?? "0", INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+        break;
+      }
+      case "setsockopt": {
+        const v = new Uint8Array(4);
+        new DataView(v.buffer).setInt32(0, Number(len ?? "0"), true);
+        r = await sk.setsockopt(fd, sk.SOL_SOCKET, OPTS[arg] ?? Number(arg), v, 4);
         break;
       }
       case "listen":
