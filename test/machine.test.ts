@@ -427,3 +427,27 @@ describe("concurrent boots", { timeout: 20_000 }, () => {
     expect((await kplay(home, ["poweroff"])).code).toBe(0);
   });
 });
+
+describe("two terminals talking through the kernel (ksocket)", { timeout: 20_000 }, () => {
+  const home = new_home();
+
+  afterAll(async () => {
+    await kplay(home, ["poweroff"]);
+  }, 20_000);
+
+  it("delivers ksocket's testing... to a listener in another client", async () => {
+    expect((await kplay(home, ["insmod", "ksocket"])).stdout).toContain("ksocket: listening on port 2325\n");
+    const listener = start(home, ["-q", "run", "nc", "-u", "-l", "-p", "23"]);
+    await until_running(home, "nc -u -l -p 23");
+    const sender = await kplay(home, ["run", "nc", "-u", "-w1", "127.0.0.1", "2325"], "hello\n");
+    expect(sender.code).toBe(0);
+    expect(sender.stdout).toBe("ksocket: received 6 bytes\n\n data: hello\n\n");
+    await until("the listener printed testing...", () => listener.out() === "testing...");
+    listener.child.kill("SIGINT");
+    const r = await listener.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe("punt!\n");
+    expect((await kplay(home, ["-q", "rmmod", "ksocket"])).code).toBe(0);
+    expect((await kplay(home, ["ps"])).stdout).not.toContain("[ksocket]");
+  });
+});
