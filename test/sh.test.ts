@@ -70,6 +70,11 @@ describe("sh -c", () => {
     expect(r.output).toBe("f:a:2\n3\n3\nglob\ndir\n");
   });
 
+  it("breaks and continues loops, also nested", async () => {
+    const r = await sh(boot(), "for i in 1 2 3 4; do [ $i = 2 ] && continue; [ $i = 4 ] && break; echo $i; done; for a in x y; do while true; do break 2; done; done; echo end $a");
+    expect(r.output).toBe("1\n3\nend x\n");
+  });
+
   it("exits with exit's status and reports cd errors with the builtin's name", async () => {
     expect((await sh(boot(), "exit 3")).code).toBe(3);
     const r = await sh(boot(), "cd /nonexist; echo not reached");

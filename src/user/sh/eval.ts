@@ -223,37 +223,12 @@ async function evalcompound(sh: Shell, cmd: Exclude<Command, SimpleCommand | { k
       for (const c of cmd.clauses) if ((await evaltree(sh, c.cond)) === 0) return evaltree(sh, c.body);
       return cmd.elseBody ? evaltree(sh, cmd.elseBody) : 0;
     case "while":
-    case "until": {
-      let status = 0;
-      sh.loopnest++;
-      try {
-        for (;;) {
-          const c = await evaltree(sh, cmd.cond);
-          if ((c === 0) !== (cmd.kind === "while")) break;
-          const r = await loop_body(sh, cmd.body);
-          status = r.status;
-          if (r.stop) break;
-        }
-      } finally {
-        sh.loopnest--;
-      }
-      return status;
-    }
+    case "until":
+      return evalloop(sh, async () => ((await evaltree(sh, cmd.cond)) === 0) === (cmd.kind === "while"), cmd.body);
     case "for": {
       const items = cmd.items ? await expand_args(sh, cmd.items) : [...sh.args];
-      let status = 0;
-      sh.loopnest++;
-      try {
-        for (const v of items) {
-          sh.setvar(cmd.name, v);
-          const r = await loop_body(sh, cmd.body);
-          status = r.status;
-          if (r.stop) break;
-        }
-      } finally {
-        sh.loopnest--;
-      }
-      return status;
+      let i = 0;
+      return evalloop(sh, async () => i < items.length && (sh.setvar(cmd.name, items[i++]), true), cmd.body);
     }
     case "case": {
       const subject = await expand_str(sh, cmd.subject);
@@ -265,6 +240,22 @@ async function evalcompound(sh: Shell, cmd: Exclude<Command, SimpleCommand | { k
       return 0;
     }
   }
+}
+
+/** A loop: run `body` while `next()` says so; break and continue unwind to here. */
+async function evalloop(sh: Shell, next: () => Promise<boolean>, body: List): Promise<number> {
+  let status = 0;
+  sh.loopnest++;
+  try {
+    while (await next()) {
+      const r = await loop_body(sh, body);
+      status = r.status;
+      if (r.stop) break;
+    }
+  } finally {
+    sh.loopnest--;
+  }
+  return status;
 }
 
 /** One pass of a loop body; break and continue unwind to here. */
