@@ -9,6 +9,8 @@ import { proc_root_init, linux_banner } from "../fs/proc/root.js";
 import { populate_rootfs } from "./initramfs.js";
 import { sock_init } from "../net/socket.js";
 import { inet_init } from "../net/ipv4/af_inet.js";
+import { netlink_proto_init } from "../net/netlink/af_netlink.js";
+import { rtnetlink_init } from "../net/core/rtnetlink.js";
 import { demo_modules } from "../modules/index.js";
 
 export interface BootOptions {
@@ -98,6 +100,8 @@ export function start_kernel(opts: BootOptions): Kernel {
     boot_log(k);
     proc_root_init(k);
     sock_init(k);
+    netlink_proto_init(k);
+    rtnetlink_init(k);
     inet_init(k);
     populate_rootfs(k);
     const init = k.new_task("init", k.init_task);

@@ -1,0 +1,213 @@
+// Mirrors include/uapi/linux/netlink.h, rtnetlink.h, if_link.h and if_addr.h: the netlink wire
+// format. Every field is in host byte order (little-endian on this machine).
+
+export const NETLINK_ROUTE = 0;
+export const NETLINK_GENERIC = 16;
+export const MAX_LINKS = 32;
+export const SOL_NETLINK = 270;
+
+export const NETLINK_ADD_MEMBERSHIP = 1;
+export const NETLINK_DROP_MEMBERSHIP = 2;
+export const NETLINK_PKTINFO = 3;
+export const NETLINK_BROADCAST_ERROR = 4;
+export const NETLINK_NO_ENOBUFS = 5;
+export const NETLINK_CAP_ACK = 10;
+export const NETLINK_EXT_ACK = 11;
+export const NETLINK_GET_STRICT_CHK = 12;
+
+/** sizeof(struct sockaddr_nl) */
+export const SOCKADDR_NL_SIZE = 12;
+export const NLMSG_HDRLEN = 16;
+export const NLA_HDRLEN = 4;
+
+export const NLM_F_REQUEST = 0x01;
+export const NLM_F_MULTI = 0x02;
+export const NLM_F_ACK = 0x04;
+export const NLM_F_ECHO = 0x08;
+export const NLM_F_DUMP_INTR = 0x10;
+export const NLM_F_ROOT = 0x100;
+export const NLM_F_MATCH = 0x200;
+export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+export const NLM_F_CAPPED = 0x100;
+export const NLM_F_ACK_TLVS = 0x200;
+
+export const NLMSG_NOOP = 0x1;
+export const NLMSG_ERROR = 0x2;
+export const NLMSG_DONE = 0x3;
+export const NLMSG_OVERRUN = 0x4;
+export const NLMSG_MIN_TYPE = 0x10;
+
+export const NLMSGERR_ATTR_MSG = 1;
+export const NLMSGERR_ATTR_OFFS = 2;
+
+export const RTM_NEWLINK = 16;
+export const RTM_DELLINK = 17;
+export const RTM_GETLINK = 18;
+export const RTM_SETLINK = 19;
+export const RTM_NEWADDR = 20;
+export const RTM_DELADDR = 21;
+export const RTM_GETADDR = 22;
+export const RTM_NEWROUTE = 24;
+export const RTM_DELROUTE = 25;
+export const RTM_GETROUTE = 26;
+
+/** enum IFLA_* (if_link.h) */
+export const IFLA_ADDRESS = 1;
+export const IFLA_BROADCAST = 2;
+export const IFLA_IFNAME = 3;
+export const IFLA_MTU = 4;
+export const IFLA_QDISC = 6;
+export const IFLA_STATS = 7;
+export const IFLA_TXQLEN = 13;
+export const IFLA_MAP = 14;
+export const IFLA_OPERSTATE = 16;
+export const IFLA_LINKMODE = 17;
+export const IFLA_STATS64 = 23;
+export const IFLA_GROUP = 27;
+export const IFLA_PROMISCUITY = 30;
+export const IFLA_NUM_TX_QUEUES = 31;
+export const IFLA_NUM_RX_QUEUES = 32;
+export const IFLA_CARRIER = 33;
+export const IFLA_CARRIER_CHANGES = 35;
+export const IFLA_PROTO_DOWN = 39;
+export const IFLA_GSO_MAX_SEGS = 40;
+export const IFLA_GSO_MAX_SIZE = 41;
+export const IFLA_CARRIER_UP_COUNT = 47;
+export const IFLA_CARRIER_DOWN_COUNT = 48;
+export const IFLA_MIN_MTU = 50;
+export const IFLA_MAX_MTU = 51;
+
+/** IF_OPER_* (operstate) */
+export const IF_OPER_UNKNOWN = 0;
+export const IF_OPER_DOWN = 2;
+export const IF_OPER_UP = 6;
+
+/** enum IFA_* (if_addr.h) */
+export const IFA_ADDRESS = 1;
+export const IFA_LOCAL = 2;
+export const IFA_LABEL = 3;
+export const IFA_BROADCAST = 4;
+export const IFA_CACHEINFO = 6;
+export const IFA_FLAGS = 8;
+export const IFA_F_PERMANENT = 0x80;
+export const INFINITY_LIFE_TIME = 0xffffffff;
+
+/** enum rtattr_type_t (rtnetlink.h) */
+export const RTA_DST = 1;
+export const RTA_OIF = 4;
+export const RTA_PREFSRC = 7;
+export const RTA_TABLE = 15;
+
+export const RT_TABLE_MAIN = 254;
+export const RT_TABLE_LOCAL = 255;
+export const RTPROT_KERNEL = 2;
+export const RT_SCOPE_UNIVERSE = 0;
+export const RT_SCOPE_LINK = 253;
+export const RT_SCOPE_HOST = 254;
+export const RTN_UNICAST = 1;
+export const RTN_LOCAL = 2;
+export const RTN_BROADCAST = 3;
+
+export const IFF_LOWER_UP = 0x10000;
+
+export const NLMSG_ALIGN = (len: number): number => (len + 3) & ~3;
+export const NLA_ALIGN = NLMSG_ALIGN;
+
+/** struct nlmsghdr read from `b` at `off`. */
+export function nlmsg_parse_hdr(b: Uint8Array, off = 0): { len: number; type: number; flags: number; seq: number; pid: number } {
+  const dv = new DataView(b.buffer, b.byteOffset + off);
+  return { len: dv.getUint32(0, true), type: dv.getUint16(4, true), flags: dv.getUint16(6, true), seq: dv.getUint32(8, true), pid: dv.getUint32(12, true) };
+}
+
+/** A growing netlink message buffer: nlmsg_put / nla_put / nlmsg_end, as the kernel and libnl build them. */
+export class NlBuf {
+  private buf = new Uint8Array(256);
+  len = 0;
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+
+  /** Raw bytes, padded with zeros to `pad` bytes. */
+  put(data: Uint8Array, pad = data.length): number {
+    this.room(pad);
+    const at = this.len;
+    this.buf.fill(0, at, at + pad);
+    this.buf.set(data, at);
+    this.len += pad;
+    return at;
+  }
+
+  /** nlmsg_put(): a header whose length nlmsg_end() fixes; returns its offset. */
+  nlmsg_put(pid: number, seq: number, type: number, flags: number): number {
+    const h = new Uint8Array(NLMSG_HDRLEN);
+    const dv = new DataView(h.buffer);
+    dv.setUint16(4, type, true);
+    dv.setUint16(6, flags, true);
+    dv.setUint32(8, seq >>> 0, true);
+    dv.setUint32(12, pid >>> 0, true);
+    return this.put(h);
+  }
+
+  /** nlmsg_end(): set nlmsg_len (unpadded) and pad to 4. */
+  nlmsg_end(at: number): void {
+    new DataView(this.buf.buffer).setUint32(at, this.len - at, true);
+    this.room(3);
+    this.len = NLMSG_ALIGN(this.len);
+  }
+
+  /** nla_put(type, data): header, payload, zero padding; nla_len excludes the padding. */
+  nla_put(type: number, data: Uint8Array): void {
+    const h = new Uint8Array(NLA_HDRLEN);
+    const dv = new DataView(h.buffer);
+    dv.setUint16(0, NLA_HDRLEN + data.length, true);
+    dv.setUint16(2, type, true);
+    this.put(h);
+    this.put(data, NLA_ALIGN(data.length));
+  }
+
+  nla_put_u8(type: number, v: number): void {
+    this.nla_put(type, Uint8Array.of(v));
+  }
+
+  nla_put_u32(type: number, v: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, v >>> 0, true);
+    this.nla_put(type, b);
+  }
+
+  /** A big-endian (network order) IPv4 address. */
+  nla_put_in_addr(type: number, addr: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, addr >>> 0, false);
+    this.nla_put(type, b);
+  }
+
+  nla_put_string(type: number, s: string): void {
+    const e = new TextEncoder().encode(s);
+    const b = new Uint8Array(e.length + 1);
+    b.set(e);
+    this.nla_put(type, b);
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+/** Walk the attributes in `b` (nla_for_each_attr): type (flags masked off) and payload. */
+export function nla_parse(b: Uint8Array): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  let off = 0;
+  while (off + NLA_HDRLEN <= b.length) {
+    const dv = new DataView(b.buffer, b.byteOffset + off);
+    const len = dv.getUint16(0, true);
+    if (len < NLA_HDRLEN || off + len > b.length) break;
+    out.set(dv.getUint16(2, true) & 0x3fff, b.subarray(off + NLA_HDRLEN, off + len));
+    off += NLA_ALIGN(len);
+  }
+  return out;
+}
