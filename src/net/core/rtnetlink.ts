@@ -104,14 +104,17 @@ function fill_local_routes(buf: NL.NlBuf, dev: NetDevice, portid: number, seq: n
   }
 }
 
-/** The device a request names: ifi_index, else IFLA_IFNAME. */
-function dev_of_request(msg: Uint8Array): NetDevice | null {
+/** The device a request names by ifi_index or IFLA_IFNAME: -EINVAL when neither, -ENODEV when absent. */
+function dev_of_request(msg: Uint8Array): NetDevice | number {
   const dv = new DataView(msg.buffer, msg.byteOffset);
   const index = msg.length >= NL.NLMSG_HDRLEN + 16 ? dv.getInt32(NL.NLMSG_HDRLEN + 4, true) : 0;
   const devs = net_state().devices;
-  if (index) return devs.find((d) => d.ifindex === index) ?? null;
   const name = NL.nla_parse(msg.subarray(NL.NLMSG_HDRLEN + 16)).get(NL.IFLA_IFNAME);
-  return name ? (devs.find((d) => d.name === new TextDecoder().decode(name).replace(/\0.*$/, "")) ?? null) : null;
+  let dev: NetDevice | undefined;
+  if (index > 0) dev = devs.find((d) => d.ifindex === index);
+  else if (name) dev = devs.find((d) => d.name === new TextDecoder().decode(name).replace(/\0.*$/, ""));
+  else return -EINVAL;
+  return dev ?? -ENODEV;
 }
 
 /** rtnetlink_rcv_msg(): one NETLINK_ROUTE request. */
@@ -130,7 +133,7 @@ function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): number {
         });
       }
       const dev = dev_of_request(msg);
-      if (!dev) return -ENODEV;
+      if (typeof dev === "number") return dev;
       const buf = new NL.NlBuf();
       rtnl_fill_ifinfo(buf, dev, sk.portid, nlh.seq, 0);
       netlink_unicast(sk.sk_protocol, sk.portid, buf.bytes());
@@ -138,9 +141,9 @@ function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): number {
     }
     case NL.RTM_NEWLINK:
     case NL.RTM_SETLINK: {
-      const dev = dev_of_request(msg);
-      if (!dev) return -ENODEV;
       if (msg.length < NL.NLMSG_HDRLEN + 16) return -EINVAL;
+      const dev = dev_of_request(msg);
+      if (typeof dev === "number") return dev;
       const dv = new DataView(msg.buffer, msg.byteOffset + NL.NLMSG_HDRLEN);
       const flags = dv.getUint32(8, true);
       const change = dv.getUint32(12, true) || 0xffffffff;
