@@ -2,7 +2,8 @@
 // the socket file (read/write go to recvmsg/sendmsg, the last close to release), and the socket
 // system calls. Each system call looks the descriptor up, copies the address into the kernel, and
 // calls the family's proto_ops.
-import { EAFNOSUPPORT, EBADF, ECONNABORTED, EEXIST, EFAULT, EINVAL, ENOBUFS, ENOTSOCK, EOPNOTSUPP, ESPIPE } from "../include/uapi/errno.js";
+import { EAFNOSUPPORT, EBADF, ECONNABORTED, EEXIST, EFAULT, EINVAL, ENOBUFS, ENOIOCTLCMD, ENOTSOCK, ENOTTY, EOPNOTSUPP, ESPIPE } from "../include/uapi/errno.js";
+import { IFREQ_SIZE, is_socket_ioctl_cmd, SIOCGIFCONF, type Ifconf } from "../include/uapi/sockios.js";
 import * as S from "../include/uapi/socket.js";
 import { O_NONBLOCK, S_IFSOCK } from "../include/uapi/fcntl.js";
 import { current } from "../kernel/sched/task.js";
@@ -16,6 +17,7 @@ import { IovIter, msghdr_single, type Iovec, type Msghdr } from "./core/msghdr.j
 import { proc_net_protocols_init, proto_list, sock_getsockopt, sock_setsockopt, type Sock } from "./core/sock.js";
 import { request_module } from "../kernel/kmod.js";
 import type { PollTable } from "../fs/select.js";
+import { dev_ifconf, dev_ioctl } from "./core/dev_ioctl.js";
 
 /** socket_state */
 export const SS_FREE = 0;
@@ -201,7 +203,36 @@ export const socket_file_ops: FileOperations = {
   release(_inode, file) {
     void sock_release(sock_of(file));
   },
+  unlocked_ioctl: (file, cmd, arg) => sock_ioctl(file, cmd, arg),
 };
+
+/**
+ * sock_ioctl() / sock_do_ioctl(): the family's ioctl first; what it does not know (-ENOIOCTLCMD,
+ * or a family without one) goes to the device layer: SIOCGIFCONF to dev_ifconf, the other socket
+ * ioctls (type 0x89) to dev_ioctl on a kernel copy of the struct ifreq, copied back on success.
+ */
+function sock_ioctl(file: File, cmd: number, arg: unknown): MaybeAsync<number> {
+  const sock = sock_of(file);
+  const r = sock.ops?.ioctl ? sock.ops.ioctl(sock, cmd, arg) : -ENOIOCTLCMD;
+  const fallback = (err: number): number => {
+    if (err !== -ENOIOCTLCMD) return err;
+    if (cmd === SIOCGIFCONF) {
+      const ifc = arg as Ifconf | null;
+      if (!ifc || typeof ifc !== "object" || typeof ifc.ifc_len !== "number") return -EFAULT;
+      return dev_ifconf(ifc);
+    }
+    if (is_socket_ioctl_cmd(cmd)) {
+      if (!(arg instanceof Uint8Array) || arg.length < IFREQ_SIZE) return -EFAULT;
+      const ifr = arg.slice(0, IFREQ_SIZE);
+      const copyout = { value: true };
+      const ret = dev_ioctl(cmd, ifr, copyout);
+      if (ret === 0 && copyout.value) arg.set(ifr, 0);
+      return ret;
+    }
+    return -ENOTTY;
+  };
+  return typeof r === "number" ? fallback(r) : r.then(fallback);
+}
 
 /** sock_alloc_file(): the socket as an open file. */
 export function sock_alloc_file(sock: Socket, flags: number): File {

@@ -41,6 +41,8 @@ export type PacketTap = (skb: SkBuff, dev: NetDevice, dir: "in" | "out") => void
 export class NetDevice {
   ifindex = 0;
   flags = 0;
+  /** DEFAULT_TX_QUEUE_LEN */
+  tx_queue_len = 1000;
   readonly ip_ptr: InIfaddr[] = [];
   readonly stats: NetDeviceStats = { rx_packets: 0, tx_packets: 0, rx_bytes: 0, tx_bytes: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 };
 

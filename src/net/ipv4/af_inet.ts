@@ -2,7 +2,7 @@
 // table by type (SOCK_DGRAM is UDP; TCP and raw sockets come with their issues), and the datagram
 // proto_ops implement bind, connect, getname and shutdown in front of struct proto. inet_init
 // registers the family, the protocols, lo and the /proc/net files at boot.
-import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT, ENOMEM } from "../../include/uapi/errno.js";
+import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOIOCTLCMD, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT, ENOMEM } from "../../include/uapi/errno.js";
 import { AF_INET, AF_UNSPEC, PF_INET, SOCK_DGRAM } from "../../include/uapi/socket.js";
 import { INADDR_ANY, IPPROTO_MAX, IPPROTO_UDP, IP_RECVERR, IP_TOS, IP_TTL, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE, SOL_IP } from "../../include/uapi/in.js";
 import { capable, CAP_NET_BIND_SERVICE } from "../../kernel/capability.js";
@@ -14,6 +14,8 @@ import { seq_puts, single_proc_ops } from "../../fs/proc/seq_file.js";
 import { sock_register, type NetProtoFamily, type ProtoOps, type Socket } from "../socket.js";
 import { proto_register, sk_alloc, sock_init_data, sock_no_accept, sock_no_listen, sock_orphan, sock_put, type Proto } from "../core/sock.js";
 import { dev_add_pack, proc_net_dev } from "../core/dev.js";
+import { devinet_ioctl } from "../core/dev_ioctl.js";
+import * as SIO from "../../include/uapi/sockios.js";
 import { ETH_P_IP } from "../core/skbuff.js";
 import type { Msghdr } from "../core/msghdr.js";
 import { loopback_init } from "../../drivers/net/loopback.js";
@@ -143,6 +145,43 @@ function inet_recvmsg(sock: Socket, msg: Msghdr, len: number, flags: number): Pr
   return (sk.sk_prot.recvmsg as (s: typeof sk, m: Msghdr, l: number, f: number) => Promise<number>)(sk, msg, len, flags);
 }
 
+/**
+ * inet_ioctl(): the IPv4 address ioctls and SIOCSIFFLAGS go to devinet_ioctl on a kernel copy of the
+ * struct ifreq (the reads copied back); the rest to the protocol, whose -ENOIOCTLCMD sends them on
+ * to dev_ioctl (sock_do_ioctl).
+ */
+function inet_ioctl(sock: Socket, cmd: number, arg: unknown): number {
+  const sk = sock.sk!;
+  switch (cmd) {
+    case SIO.SIOCADDRT:
+    case SIO.SIOCDELRT:
+    case SIO.SIOCRTMSG:
+      return -EINVAL;
+    case SIO.SIOCGIFADDR:
+    case SIO.SIOCGIFBRDADDR:
+    case SIO.SIOCGIFNETMASK:
+    case SIO.SIOCGIFDSTADDR:
+    case SIO.SIOCGIFPFLAGS:
+    case SIO.SIOCSIFADDR:
+    case SIO.SIOCSIFBRDADDR:
+    case SIO.SIOCSIFNETMASK:
+    case SIO.SIOCSIFDSTADDR:
+    case SIO.SIOCSIFPFLAGS:
+    case SIO.SIOCSIFFLAGS: {
+      if (!(arg instanceof Uint8Array) || arg.length < SIO.IFREQ_SIZE) return -EFAULT;
+      const ifr = arg.slice(0, SIO.IFREQ_SIZE);
+      const err = devinet_ioctl(cmd, ifr);
+      const get = cmd === SIO.SIOCGIFADDR || cmd === SIO.SIOCGIFBRDADDR || cmd === SIO.SIOCGIFNETMASK || cmd === SIO.SIOCGIFDSTADDR || cmd === SIO.SIOCGIFPFLAGS;
+      if (!err && get) arg.set(ifr, 0);
+      return err;
+    }
+    default: {
+      const ioctl = sk.sk_prot.ioctl as ((s: typeof sk, c: number, a: unknown) => number) | undefined;
+      return ioctl ? ioctl(sk, cmd, arg) : -ENOIOCTLCMD;
+    }
+  }
+}
+
 /** inet_dgram_ops */
 export const inet_dgram_ops = {
   family: PF_INET,
@@ -152,6 +191,7 @@ export const inet_dgram_ops = {
   connect: inet_dgram_connect,
   accept: sock_no_accept,
   getname: inet_getname,
+  ioctl: inet_ioctl,
   listen: sock_no_listen,
   shutdown: inet_shutdown,
   setsockopt: inet_setsockopt,

@@ -22,6 +22,7 @@ import { modinfo_main } from "./modutils/modinfo.js";
 import { modprobe_main } from "./modutils/modprobe.js";
 import { su_main } from "./loginutils/su.js";
 import { nc_main } from "./networking/nc.js";
+import { ifconfig_main } from "./networking/ifconfig.js";
 
 export interface Applet {
   main: Main;
@@ -44,6 +45,7 @@ export const applets: Record<string, Applet> = {
   su: { main: su_main, dir: "/bin" },
   true: { main: true_main, dir: "/bin" },
   uname: { main: uname_main, dir: "/bin" },
+  ifconfig: { main: ifconfig_main, dir: "/sbin" },
   insmod: { main: insmod_main, dir: "/sbin" },
   lsmod: { main: lsmod_main, dir: "/sbin" },
   modinfo: { main: modinfo_main, dir: "/sbin" },

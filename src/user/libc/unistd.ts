@@ -210,6 +210,11 @@ export function setpgid(pid: number, pgid: number): number {
 
 export const getpgrp = (): number => syscall(() => current().pgrp);
 
+/** ioctl(fd, request, argp): argp is the structure the request reads or fills (a struct ifreq's bytes, ...). */
+export async function ioctl(fd: number, request: number, argp: unknown): Promise<number> {
+  return ret(await syscall(() => sys_ioctl(fd, request, argp)));
+}
+
 export async function isatty(fd: number): Promise<boolean> {
   const r = await syscall(() => sys_ioctl(fd, TCGETS, null));
   if (r < 0) libc().errno = -r;
