@@ -2,7 +2,7 @@
 // datagrams carrying real nlmsghdr streams, requests to a kernel protocol handled synchronously
 // inside sendmsg (netlink_rcv_skb), NLMSG_ERROR acks as 5.15 builds them, dumps paced by the
 // reader (one batch per recvmsg, then NLMSG_DONE), socket options, /proc/net/netlink.
-import { EADDRINUSE, EAGAIN, ECONNREFUSED, EINTR, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT } from "../../include/uapi/errno.js";
+import { EADDRINUSE, EAGAIN, EBUSY, ENOMEM, ECONNREFUSED, EINTR, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT } from "../../include/uapi/errno.js";
 import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, PF_NETLINK, SOCK_DGRAM, SOCK_RAW } from "../../include/uapi/socket.js";
 import * as NL from "../../include/uapi/netlink.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
@@ -145,7 +145,7 @@ function netlink_dump(sk: NetlinkSock): void {
 
 /** netlink_dump_start(): run the first batch now; the caller returns -EINTR so no ack follows. */
 export function netlink_dump_start(sk: NetlinkSock, nlh: ReturnType<typeof NL.nlmsg_parse_hdr>, msg: Uint8Array, dump: NetlinkCallback["dump"], done?: NetlinkCallback["done"]): number {
-  if (sk.cb) return -16; /* -EBUSY */
+  if (sk.cb) return -EBUSY;
   sk.cb = { dump, done, seq: nlh.seq, portid: sk.portid, nlh: msg, args: [] };
   netlink_dump(sk);
   return -EINTR;
@@ -374,7 +374,7 @@ function netlink_create(net: unknown, sock: Socket, protocol: number, kern: numb
   if (!nl_table().kernel.has(protocol)) return -EPROTONOSUPPORT;
   sock.ops = netlink_ops;
   const sk = sk_alloc(net, PF_NETLINK, 0, netlink_proto, kern);
-  if (!sk) return -12;
+  if (!sk) return -ENOMEM;
   sock_init_data(sock, sk);
   sk.sk_protocol = protocol;
   Object.assign(sk, { portid: 0, bound: false, dst_portid: 0, groups: 0, cap_ack: false, ext_ack: false, strict_chk: false, no_enobufs: false, queue: [], rmem: 0, drops: 0, cb: null, ino: sock.inode.ino } satisfies Partial<NetlinkSock>);
