@@ -22,6 +22,7 @@ import { modinfo_main } from "./modutils/modinfo.js";
 import { modprobe_main } from "./modutils/modprobe.js";
 import { su_main } from "./loginutils/su.js";
 import { nc_main } from "./networking/nc.js";
+import { ip_main } from "./networking/ip.js";
 import { ifconfig_main } from "./networking/ifconfig.js";
 
 export interface Applet {
@@ -47,6 +48,7 @@ export const applets: Record<string, Applet> = {
   uname: { main: uname_main, dir: "/bin" },
   ifconfig: { main: ifconfig_main, dir: "/sbin" },
   insmod: { main: insmod_main, dir: "/sbin" },
+  ip: { main: ip_main, dir: "/sbin" },
   lsmod: { main: lsmod_main, dir: "/sbin" },
   modinfo: { main: modinfo_main, dir: "/sbin" },
   modprobe: { main: modprobe_main, dir: "/sbin" },
