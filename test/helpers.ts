@@ -6,7 +6,7 @@ import { Terminal, type TtyStream } from "../src/drivers/tty/tty.js";
 import { VirtualClock } from "../src/kernel/time/clock.js";
 import { run_until } from "../src/kernel/sched/idle.js";
 import type { Kernel } from "../src/kernel/kernel.js";
-import type { Cred } from "../src/kernel/sched/task.js";
+import { login_cred, type Cred } from "../src/kernel/cred.js";
 import { ramfs_link, ramfs_new_file } from "../src/fs/ramfs.js";
 import { program, type Main } from "../src/user/libc/crt0.js";
 
@@ -35,7 +35,8 @@ export function boot(): Kernel {
   return start_kernel({ clock: new VirtualClock() });
 }
 
-export const USER: Cred = { uid: 1000, gid: 1000, euid: 1000, egid: 1000, groups: [] };
+/** The initramfs's unprivileged account, logged in: uid and gid 1000, no capabilities. */
+export const USER: Cred = login_cred(1000, 1000);
 
 /**
  * Run argv[0] (a path, or a name found in /bin or /sbin) on a fresh terminal with `input` typed

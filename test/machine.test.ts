@@ -318,17 +318,17 @@ describe("a running machine", { timeout: 20_000 }, () => {
       ["null\n", "malformed request: not an object"],
       ['"run"\n', "malformed request: not an object"],
       ['{"op":"format"}\n', 'unknown request: "format"'],
-      [JSON.stringify({ op: "run", argv: ["cat", 1], uid: 0, term, quiet: false }) + "\n", "malformed run request"],
-      [JSON.stringify({ op: "run", argv: [], uid: 0, term, quiet: false }) + "\n", "malformed run request"],
-      [JSON.stringify({ op: "run", argv: ["cat"], uid: -1, term, quiet: false }) + "\n", "malformed run request"],
-      [JSON.stringify({ op: "run", argv: ["cat"], uid: 0, term: null, quiet: false }) + "\n", "malformed run request"],
+      [JSON.stringify({ op: "run", argv: ["cat", 1], user: "root", term, quiet: false }) + "\n", "malformed run request"],
+      [JSON.stringify({ op: "run", argv: [], user: "root", term, quiet: false }) + "\n", "malformed run request"],
+      [JSON.stringify({ op: "run", argv: ["cat"], user: 0, term, quiet: false }) + "\n", "malformed run request"],
+      [JSON.stringify({ op: "run", argv: ["cat"], user: "root", term: null, quiet: false }) + "\n", "malformed run request"],
     ];
     for (const [payload, message] of cases) {
       const replies = await raw_request(home, payload);
       expect(replies).toEqual([{ type: "error", message }]);
     }
     // A bad message inside a session ends it with an error; the program is hung up.
-    const replies = await raw_request(home, JSON.stringify({ op: "run", argv: ["cat"], uid: 0, term, quiet: true }) + "\n" + '{"op":"stdin","data":7}\n');
+    const replies = await raw_request(home, JSON.stringify({ op: "run", argv: ["cat"], user: "root", term, quiet: true }) + "\n" + '{"op":"stdin","data":7}\n');
     expect(replies.at(-1)).toEqual({ type: "error", message: "malformed session message" });
     await until("the hung-up cat to go", async () => !(await kplay(home, ["ps"])).stdout.includes(" cat\n"));
     // A client that sends half a request and goes away.

@@ -157,7 +157,7 @@ export async function poweroff(name: string): Promise<boolean> {
 }
 
 export interface RunOptions {
-  uid: number;
+  user: string;
   quiet: boolean;
 }
 
@@ -183,7 +183,7 @@ export async function run_in_machine(name: string, argv: string[], opts: RunOpti
     interrupt: () => send({ op: "signal", sig: "INT" }),
   };
   let code = -1;
-  const req: Request = { op: "run", argv, uid: opts.uid, term, quiet: opts.quiet };
+  const req: Request = { op: "run", argv, user: opts.user, term, quiet: opts.quiet };
   const on_reply = (r: Reply): void => {
     if (r.type === "out") host.sink.write(r.stream, r.data);
     else if (r.type === "read_wait") port.on_read_wait?.();

@@ -67,13 +67,6 @@ async function demo(): Promise<number> {
   return r.problem ? 1 : 0;
 }
 
-/** --user NAME|UID: root and user are the accounts of the initramfs's /etc/passwd. */
-function parse_user(u: string | undefined): number | null {
-  if (u === undefined || u === "root") return 0;
-  if (u === "user") return 1000;
-  return /^\d+$/.test(u) && Number(u) < 65536 ? Number(u) : null;
-}
-
 interface Globals {
   machine: string;
   user?: string;
@@ -101,22 +94,21 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .option("-m, --machine <name>", "the machine to use", "default")
-    .option("-u, --user <user>", "run as this user (root, user, or a uid)", "root")
+    .option("-u, --user <user>", "run as this user of the machine's /etc/passwd (a name or a uid; default root)")
     .option("-q, --quiet", "do not show kernel console lines with a command's output")
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
 
-  const globals = (): Globals & { uid: number } => {
+  const globals = (): Globals => {
     const g = program.opts<Globals>();
     if (!valid_machine_name(g.machine)) throw new UsageError(`invalid machine name '${g.machine}'`);
-    const uid = parse_user(g.user);
-    if (uid === null) throw new UsageError(`unknown user '${g.user}'`);
-    return { ...g, uid };
+    return g;
   };
-  const in_machine = async (args: string[]): Promise<void> => {
+  /** Run args in the machine as `user` (the command's own --user), else the global --user. */
+  const in_machine = async (args: string[], user?: string): Promise<void> => {
     const g = globals();
-    code = await run_in_machine(g.machine, args, { uid: g.uid, quiet: !!g.quiet });
+    code = await run_in_machine(g.machine, args, { user: user ?? g.user ?? "root", quiet: !!g.quiet });
   };
 
   program
@@ -181,22 +173,26 @@ export async function main(argv: string[]): Promise<number> {
     .command("run")
     .description("run a program of the machine's filesystem: kplay run my_sock abc, kplay run /my_sock abc")
     .helpOption(false)
+    .option("-u, --user <user>", "run as this user (a name or a uid)")
+    .passThroughOptions()
     .allowUnknownOption()
     .allowExcessArguments()
     .argument("<program>")
     .argument("[args...]")
-    .action(async (prog: string, args: string[]) => in_machine([prog, ...args]));
+    .action(async (prog: string, args: string[], opts: { user?: string }) => in_machine([prog, ...args], opts.user));
 
   program
     .command("sh")
     .description("run one shell command line in the machine")
     .requiredOption("-c <command>", "the command line")
-    .action(async (opts: { c: string }) => in_machine(["sh", "-c", opts.c]));
+    .option("-u, --user <user>", "run as this user (a name or a uid)")
+    .action(async (opts: { c: string; user?: string }) => in_machine(["sh", "-c", opts.c], opts.user));
 
   program
     .command("shell")
     .description("an interactive BusyBox shell (/ # ) on the machine; reads commands from stdin when it is not a terminal")
-    .action(async () => in_machine(["sh"]));
+    .option("-u, --user <user>", "log in as this user (a name or a uid)")
+    .action(async (opts: { user?: string }) => in_machine(["sh"], opts.user));
 
   program
     .command("demo")

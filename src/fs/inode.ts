@@ -1,6 +1,7 @@
 // Mirrors include/linux/fs.h: struct inode and the inode operations a directory offers.
 import type { FileOperations } from "./file.js";
-import { current_or_null, type Cred } from "../kernel/sched/task.js";
+import { current_or_null } from "../kernel/sched/task.js";
+import type { Cred } from "../kernel/cred.js";
 
 export interface InodeOperations {
   /** Find `name` in directory `dir`; null when absent. */

@@ -1,7 +1,8 @@
 // Mirrors fs/namei.c: path walk, permission checks (generic_permission) and symlink following.
 import { EACCES, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from "../include/uapi/errno.js";
 import { S_ISDIR, S_ISLNK } from "../include/uapi/fcntl.js";
-import type { Cred } from "../kernel/sched/task.js";
+import { in_group_p, type Cred } from "../kernel/cred.js";
+import { cap_raised, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH } from "../kernel/capability.js";
 import type { Inode } from "./inode.js";
 
 export const MAY_EXEC = 1;
@@ -11,20 +12,31 @@ export const MAY_READ = 4;
 const MAXSYMLINKS = 40;
 const PATH_MAX = 4096;
 
+/** acl_permission_check(): the owner, group or other bits that apply to the fs uid and groups. */
+function acl_permission_check(inode: Inode, mask: number, cred: Cred): number {
+  let mode = inode.mode & 0o7;
+  if (cred.fsuid === inode.uid) mode = (inode.mode >> 6) & 0o7;
+  else if (in_group_p(cred, inode.gid)) mode = (inode.mode >> 3) & 0o7;
+  return (mask & ~mode) === 0 ? 0 : -EACCES;
+}
+
 /**
- * generic_permission(): owner, group, other bits; CAP_DAC_OVERRIDE (root here) may read and write
- * anything and execute anything with an x bit, and search any directory.
+ * generic_permission(): the mode bits, then the overrides: CAP_DAC_OVERRIDE reads and writes
+ * anything, searches any directory and executes a file with any x bit; CAP_DAC_READ_SEARCH reads
+ * any file and reads and searches any directory.
  */
 export function inode_permission(inode: Inode, mask: number, cred: Cred): number {
   if (inode.i_op.permission) return inode.i_op.permission(inode, mask, cred);
-  if (cred.euid === 0) {
-    if (!(mask & MAY_EXEC) || S_ISDIR(inode.mode) || inode.mode & 0o111) return 0;
+  if (acl_permission_check(inode, mask, cred) === 0) return 0;
+  const dac_override = cap_raised(cred.cap_effective, CAP_DAC_OVERRIDE);
+  if (S_ISDIR(inode.mode)) {
+    if (dac_override) return 0;
+    if (!(mask & MAY_WRITE) && cap_raised(cred.cap_effective, CAP_DAC_READ_SEARCH)) return 0;
     return -EACCES;
   }
-  let mode = inode.mode & 0o7;
-  if (cred.euid === inode.uid) mode = (inode.mode >> 6) & 0o7;
-  else if (cred.egid === inode.gid || cred.groups.includes(inode.gid)) mode = (inode.mode >> 3) & 0o7;
-  return (mask & ~mode) === 0 ? 0 : -EACCES;
+  if (dac_override && (!(mask & MAY_EXEC) || inode.mode & 0o111)) return 0;
+  if (mask === MAY_READ && cap_raised(cred.cap_effective, CAP_DAC_READ_SEARCH)) return 0;
+  return -EACCES;
 }
 
 /** Join `path` onto `cwd` and fold "." and ".." (".." of "/" is "/"). */

@@ -26,8 +26,8 @@ export function filp_open(path: string, flags: number, mode: number): File | num
     if (!create) return -EPERM;
     const inode = create(p.dir.inode, p.name, (mode & ~0o022) & 0o7777);
     if (typeof inode === "number") return inode;
-    inode.uid = w.cred.euid;
-    inode.gid = w.cred.egid;
+    inode.uid = w.cred.fsuid;
+    inode.gid = w.cred.fsgid;
     inode.mtime = Math.floor((current().kernel.clock.bootEpochMs + current().kernel.clock.now() / 1e6) / 1000);
     found = { inode, path: p.dir.path === "/" ? "/" + p.name : p.dir.path + "/" + p.name };
   } else if (typeof found !== "number" && flags & O_CREAT && flags & O_EXCL) {
@@ -105,8 +105,8 @@ export function sys_mkdir(path: string, mode: number): number {
   if (!mkdir) return -EPERM;
   const inode = mkdir(p.dir.inode, p.name, mode & ~0o022);
   if (typeof inode === "number") return inode;
-  inode.uid = w.cred.euid;
-  inode.gid = w.cred.egid;
+  inode.uid = w.cred.fsuid;
+  inode.gid = w.cred.fsgid;
   return 0;
 }
 

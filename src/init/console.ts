@@ -2,7 +2,8 @@
 // program's standard input, output and error, make it the session's controlling terminal and its
 // process the foreground group, and show kernel console messages on it.
 import type { Kernel } from "../kernel/kernel.js";
-import type { Cred, Task } from "../kernel/sched/task.js";
+import type { Task } from "../kernel/sched/task.js";
+import type { Cred } from "../kernel/cred.js";
 import { run_as } from "../kernel/sched/task.js";
 import { sys_spawn } from "../kernel/fork.js";
 import type { Terminal } from "../drivers/tty/tty.js";

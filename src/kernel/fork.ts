@@ -4,7 +4,8 @@
 // descriptor table edited by file actions.
 import { EBADF, ENOENT } from "../include/uapi/errno.js";
 import { SIGSEGV } from "../include/uapi/signal.js";
-import { current, run_as, type Cred, type Task } from "./sched/task.js";
+import { current, run_as, type Task } from "./sched/task.js";
+import { bprm_creds_from_file, type Cred } from "./cred.js";
 import { FilesStruct, get_file, type File } from "../fs/file.js";
 import { do_exit, ProcessExit, W_EXITCODE } from "./exit.js";
 import { open_exec, type ProgramEntry } from "../fs/exec.js";
@@ -98,6 +99,7 @@ export function sys_spawn(path: string, argv: string[], envp: string[], attr: Sp
   const child = copy_process(base, attr);
   if (typeof child === "number") return child;
   child.mm = { argv: [...argv], envp: [...envp] };
+  bprm_creds_from_file(child.cred);
   const entry: ProgramEntry = exe.entry;
   start_task(child, () => entry(child.mm!.argv, child.mm!.envp));
   return child.pid;

@@ -3,14 +3,13 @@
 // one Node process (tests, scenarios). Code finds its kernel through `current().kernel`.
 import type { Clock } from "./time/clock.js";
 import { PrintkState } from "./printk/printk.js";
-import { Task, type Cred } from "./sched/task.js";
+import { Task } from "./sched/task.js";
+import { init_cred, type Cred } from "./cred.js";
 import { ModuleList } from "./module/main.js";
 import type { ModuleSource } from "../include/linux/module.js";
 import type { Inode } from "../fs/inode.js";
 import type { ProcDirEntry } from "../fs/proc/generic.js";
 import type { Module } from "./module/module.js";
-
-export const ROOT_CRED: Cred = { uid: 0, gid: 0, euid: 0, egid: 0, groups: [] };
 
 /** struct new_utsname */
 export interface Utsname {
@@ -69,7 +68,7 @@ export class Kernel {
     this.printk = new PrintkState(this);
     this.modules = new ModuleList(this, opts.module_sources);
     this.rng = (opts.seed ?? 0x5eed) >>> 0 || 1;
-    this.init_task = new Task(this, 0, "swapper/0", null, ROOT_CRED);
+    this.init_task = new Task(this, 0, "swapper/0", null, init_cred);
   }
 
   /** alloc_pid(): the next pid, as the kernel hands them out (no reuse until wrap). */

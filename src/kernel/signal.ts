@@ -1,6 +1,8 @@
 // Mirrors kernel/signal.c: sending signals and asking whether one is pending.
 import { SIGKILL, sig_default_ignore } from "../include/uapi/signal.js";
-import type { Task } from "./sched/task.js";
+import { EINVAL, EPERM, ESRCH } from "../include/uapi/errno.js";
+import { capable, CAP_KILL } from "./capability.js";
+import { current, type Task } from "./sched/task.js";
 
 /** Whether `task` would act on `sig` at all (a handler, or a default action that is not "ignore"). */
 function sig_ignored(task: Task, sig: number): boolean {
@@ -35,4 +37,26 @@ export function dequeue_signal(task: Task): number {
   for (const s of task.pending) if (sig === 0 || s < sig) sig = s;
   if (sig) task.pending.delete(sig);
   return sig;
+}
+
+/**
+ * kill_ok_by_cred(): the sender's real or effective uid matches the target's real or saved uid,
+ * or the sender has CAP_KILL.
+ */
+function kill_ok_by_cred(t: Task): boolean {
+  const c = current().cred;
+  const tc = t.cred;
+  return c.euid === tc.suid || c.euid === tc.uid || c.uid === tc.suid || c.uid === tc.uid || capable(CAP_KILL);
+}
+
+/** kill(2): a positive pid names a process, a negative one a process group; signal 0 probes. */
+export function sys_kill(pid: number, sig: number): number {
+  const targets = [...current().kernel.tasks.values()].filter((t) => !t.is_kthread && (pid > 0 ? t.pid === pid : t.pgrp === -pid));
+  if (targets.length === 0) return -ESRCH;
+  if (sig < 0 || sig > 64) return -EINVAL;
+  for (const t of targets) {
+    if (!kill_ok_by_cred(t)) return -EPERM;
+    if (sig) send_sig(sig, t);
+  }
+  return 0;
 }

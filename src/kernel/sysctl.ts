@@ -3,7 +3,7 @@
 import { EACCES, EFAULT, EINVAL, EPERM } from "../include/uapi/errno.js";
 import type { Inode } from "../fs/inode.js";
 import { MAY_EXEC, MAY_READ, MAY_WRITE } from "../fs/namei.js";
-import type { Cred } from "./sched/task.js";
+import type { Cred } from "./cred.js";
 import { S_IFREG } from "../include/uapi/fcntl.js";
 import { current } from "./sched/task.js";
 import { copy_from_user } from "./uaccess.js";

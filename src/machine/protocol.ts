@@ -15,7 +15,7 @@ export interface TermFacts {
 }
 
 export type Request =
-  | { op: "run"; argv: string[]; uid: number; term: TermFacts; quiet: boolean }
+  | { op: "run"; argv: string[]; /** a name from the machine's /etc/passwd, or a uid */ user: string; term: TermFacts; quiet: boolean }
   | { op: "status" }
   | { op: "poweroff" };
 

@@ -5,7 +5,8 @@ import type { Socket } from "node:net";
 import type { Kernel } from "../kernel/kernel.js";
 import { Terminal } from "../drivers/tty/tty.js";
 import { INIT_ENV, register_console, spawn_on_terminal } from "../init/console.js";
-import { run_as, type Cred } from "../kernel/sched/task.js";
+import { run_as } from "../kernel/sched/task.js";
+import { login_as } from "./login.js";
 import { path_lookup } from "../fs/namei.js";
 import { S_ISREG } from "../include/uapi/fcntl.js";
 import { send_sig } from "../kernel/signal.js";
@@ -30,7 +31,7 @@ function valid_run(req: Record<string, unknown>): req is Request & { op: "run" }
   const t = req.term as Record<string, unknown> | undefined;
   return (
     Array.isArray(req.argv) && req.argv.length > 0 && req.argv.length < 4096 && req.argv.every((a) => typeof a === "string") &&
-    Number.isInteger(req.uid) && (req.uid as number) >= 0 && (req.uid as number) < 65536 &&
+    typeof req.user === "string" && req.user.length > 0 && req.user.length <= 32 &&
     typeof t === "object" && t !== null && typeof t.cols === "number" && typeof t.rows === "number" &&
     typeof t.env === "object" && t.env !== null && Object.values(t.env).every((v) => typeof v === "string")
   );
@@ -68,28 +69,26 @@ export function serve(host: SessionHost, conn: Socket, first: unknown, on_msg: (
   if (!valid_run(req)) return fail("malformed run request");
 
   const k = host.kernel;
-  const path = resolve(k, req.argv[0]);
-  if (!path) {
-    send({ type: "out", stream: "stderr", data: `kplay: ${req.argv[0]}: not found\n` });
-    send({ type: "exit", code: 127, signal: 0 });
+  const refuse = (message: string, code: number): void => {
+    send({ type: "out", stream: "stderr", data: `kplay: ${message}\n` });
+    send({ type: "exit", code, signal: 0 });
     conn.end();
-    return;
-  }
+  };
+  const login = login_as(k, req.user);
+  if (!login) return refuse(`unknown user '${req.user}'`, 2);
+  const path = resolve(k, req.argv[0]);
+  if (!path) return refuse(`${req.argv[0]}: not found`, 127);
   const tty = new Terminal(k, { write: (stream, data) => send({ type: "out", stream, data }) }, "pts/0");
   tty.echo = false;
   tty.isatty = { stdin: !!req.term.stdin, stdout: !!req.term.stdout, stderr: !!req.term.stderr };
   tty.winsize = { cols: req.term.cols || 80, rows: req.term.rows || 24 };
   tty.on_read_wait = () => send({ type: "read_wait" });
   const con = req.quiet ? null : register_console(k, tty);
-  const cred: Cred = { uid: req.uid, gid: req.uid, euid: req.uid, egid: req.uid, groups: [] };
-  const env = [...INIT_ENV, ...Object.entries(req.term.env).filter(([n]) => n === "NO_COLOR" || n === "FORCE_COLOR").map(([n, v]) => `${n}=${v}`)];
-  const task = spawn_on_terminal(k, tty, path, req.argv, { cred, env });
+  const host_env = Object.entries(req.term.env).filter(([n]) => n === "NO_COLOR" || n === "FORCE_COLOR").map(([n, v]) => `${n}=${v}`);
+  const task = spawn_on_terminal(k, tty, path, req.argv, { cred: login.cred, env: [...login.env, ...host_env] });
   if (typeof task === "number") {
     if (con) k.printk.unregister_console(con);
-    send({ type: "out", stream: "stderr", data: `kplay: ${req.argv[0]}: ${strerror(-task)}\n` });
-    send({ type: "exit", code: 126, signal: 0 });
-    conn.end();
-    return;
+    return refuse(`${req.argv[0]}: ${strerror(-task)}`, 126);
   }
   let done = false;
   on_msg((m) => {

@@ -3,6 +3,7 @@
 import { S_IFDIR, S_IFLNK, S_IFREG } from "../../include/uapi/fcntl.js";
 import { current, type Task } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
+import type { kernel_cap_t } from "../../kernel/capability.js";
 import type { Inode } from "../inode.js";
 import { ProcDirEntry, proc_get_inode, type DynamicDir } from "./generic.js";
 import { seq_puts, single_proc_ops, type SeqFile } from "./seq_file.js";
@@ -12,6 +13,11 @@ const HZ = 100;
 
 function ticks(ns: number): number {
   return Math.floor(ns / (1e9 / HZ));
+}
+
+/** render_cap_t() (fs/proc/array.c): the set as 16 hex digits, the high u32 word first. */
+function render_cap(c: kernel_cap_t): string {
+  return c.toString(16).padStart(16, "0");
 }
 
 function task_of(inode: Inode): Task {
@@ -36,9 +42,11 @@ const files: [string, (m: SeqFile, t: Task) => void][] = [
       seq_puts(
         m,
         `Name:\t${t.comm}\nUmask:\t0022\nState:\t${state_names[t.state]}\nTgid:\t${t.pid}\nNgid:\t0\nPid:\t${t.pid}\nPPid:\t${t.parent?.pid ?? 0}\nTracerPid:\t0\n` +
-          `Uid:\t${c.uid}\t${c.euid}\t${c.euid}\t${c.euid}\nGid:\t${c.gid}\t${c.egid}\t${c.egid}\t${c.egid}\nFDSize:\t${t.files ? 64 : 0}\nGroups:\t${c.groups.join(" ")}${c.groups.length ? " " : ""}\n` +
+          `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}\nGid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}\nFDSize:\t${t.files ? 64 : 0}\nGroups:\t${c.groups.join(" ")} \n` +
           (t.mm ? "VmPeak:\t    1800 kB\nVmSize:\t    1800 kB\nVmRSS:\t     392 kB\n" : "") +
           `Threads:\t1\nSigPnd:\t0000000000000000\nSigBlk:\t0000000000000000\n` +
+          `CapInh:\t${render_cap(c.cap_inheritable)}\nCapPrm:\t${render_cap(c.cap_permitted)}\nCapEff:\t${render_cap(c.cap_effective)}\n` +
+          `CapBnd:\t${render_cap(c.cap_bset)}\nCapAmb:\t${render_cap(c.cap_ambient)}\nNoNewPrivs:\t0\nSeccomp:\t0\n` +
           `voluntary_ctxt_switches:\t1\nnonvoluntary_ctxt_switches:\t0\n`,
       );
     },

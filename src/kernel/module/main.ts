@@ -8,7 +8,7 @@ import { printk, pr_err, pr_warn } from "../printk/printk.js";
 import { add_taint, TAINT_OOT_MODULE, TAINT_PROPRIETARY_MODULE } from "../panic.js";
 import { Module, type KernelParam } from "./module.js";
 import { modinfo_get, parse_ko } from "./ko.js";
-import { capable, CAP_SYS_MODULE } from "../capability.js";
+import { capable, has_capability_noaudit, CAP_SYS_MODULE, CAP_SYSLOG } from "../capability.js";
 import { proc_entries, remove_proc_entry, type ProcDirEntry } from "../../fs/proc/generic.js";
 import type { Kernel } from "../kernel.js";
 
@@ -142,7 +142,8 @@ export class ModuleList {
 
   /** /proc/modules, one line per module (kernel/module.c m_show). */
   proc_modules(): string {
-    const hide = current().cred.euid !== 0;
+    /* modules_open(): kallsyms_show_value() shows addresses to an opener with CAP_SYSLOG */
+    const hide = !has_capability_noaudit(current(), CAP_SYSLOG);
     return this.mods
       .map((m, i) => {
         const addr = hide ? 0 : 0xbf000000 + (this.mods.length - 1 - i) * 0x5000;

@@ -5,18 +5,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Kernel } from "../kernel.js";
 import type { FilesStruct } from "../../fs/file.js";
 import { WaitQueueHead } from "./wait.js";
+import { prepare_creds, type Cred } from "../cred.js";
 
-/** Credentials (include/linux/cred.h), reduced to what kplay checks. */
-export interface Cred {
-  uid: number;
-  gid: number;
-  euid: number;
-  egid: number;
-  groups: number[];
-}
-
-export const PF_KTHREAD = 0x00200000;
 export const PF_EXITING = 0x00000004;
+export const PF_SUPERPRIV = 0x00000100;
+export const PF_KTHREAD = 0x00200000;
 
 export type TaskState = "R" | "S" | "D" | "Z" | "X";
 
@@ -66,7 +59,7 @@ export class Task {
   ) {
     this.comm = comm.slice(0, 15);
     this.parent = parent;
-    this.cred = { ...cred, groups: [...cred.groups] };
+    this.cred = prepare_creds(cred);
     this.pgrp = parent?.pgrp ?? pid;
     this.session = parent?.session ?? pid;
     this.start_time = kernel.clock.now();

@@ -230,7 +230,7 @@ function inet_create(net: unknown, sock: Socket, protocol: number, kern: number)
     sk_receive_queue: [],
     sk_rmem_alloc: 0,
     sk_drops: 0,
-    sk_uid: current().cred.euid,
+    sk_uid: current().cred.fsuid,
     sk_ino: sock.inode.ino,
   } satisfies Partial<InetSock>);
   sk.sk_protocol = answer.protocol;

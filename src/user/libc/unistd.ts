@@ -7,9 +7,9 @@ import { do_sys_open_async, sys_chdir, sys_close, sys_fstat, sys_getdents, sys_m
 import { create_pipe_files } from "../../fs/pipe.js";
 import { sys_spawn, sys_spawn_fn, type SpawnAttr } from "../../kernel/fork.js";
 import { sys_wait4 } from "../../kernel/exit.js";
-import { send_sig } from "../../kernel/signal.js";
+import { sys_kill } from "../../kernel/signal.js";
 import { do_syslog } from "../../kernel/printk/devkmsg.js";
-import { sys_setgid, sys_setgroups, sys_setuid } from "../../kernel/sys.js";
+import { sys_getgroups, sys_setgid, sys_setgroups, sys_setuid } from "../../kernel/sys.js";
 import { EBADF, EINVAL, ESRCH, EPERM } from "../../include/uapi/errno.js";
 import { O_CLOEXEC } from "../../include/uapi/fcntl.js";
 import { get_file } from "../../fs/file.js";
@@ -80,6 +80,8 @@ export const getegid = (): number => syscall(() => current().cred.egid);
 export const setuid = (uid: number): number => ret(syscall(() => sys_setuid(uid)));
 export const setgid = (gid: number): number => ret(syscall(() => sys_setgid(gid)));
 export const setgroups = (groups: number[]): number => ret(syscall(() => sys_setgroups(groups)));
+/** getgroups(size, list): the supplementary groups into list; size 0 returns the count. */
+export const getgroups = (size: number, list: number[] | null): number => ret(syscall(() => sys_getgroups(size, list)));
 export const getcwd = (): string => syscall(() => current().cwd);
 
 function value<T>(r: T | number): T | null {
@@ -163,21 +165,7 @@ export const WIFSIGNALED = (s: number): boolean => (s & 0x7f) !== 0 && (s & 0x7f
 export const WTERMSIG = (s: number): number => s & 0x7f;
 
 /** kill(pid, sig); a negative pid signals a process group. */
-export function kill(pid: number, sig: number): number {
-  return ret(
-    syscall(() => {
-      const me = current();
-      const targets = [...me.kernel.tasks.values()].filter((t) => !t.is_kthread && (pid > 0 ? t.pid === pid : t.pgrp === -pid));
-      if (targets.length === 0) return -ESRCH;
-      if (sig < 0 || sig > 64) return -EINVAL;
-      for (const t of targets) {
-        if (me.cred.euid !== 0 && me.cred.euid !== t.cred.uid) return -EPERM;
-        if (sig) send_sig(sig, t);
-      }
-      return 0;
-    }),
-  );
-}
+export const kill = (pid: number, sig: number): number => ret(syscall(() => sys_kill(pid, sig)));
 
 /**
  * sched_yield(): let every other runnable task run first. On kplay's cooperative scheduler this is
