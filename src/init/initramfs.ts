@@ -49,7 +49,7 @@ export function populate_rootfs(k: Kernel): void {
 
   add_file(root, "/bin/busybox", exec_image("busybox", busybox_entry, 1_153_040));
   for (const [name, a] of Object.entries(applets)) {
-    add_file(root, `${a.dir}/${name}`, ramfs_new_symlink(a.dir === "/bin" ? "busybox" : "../bin/busybox"));
+    add_file(root, `${a.dir}/${name}`, ramfs_new_symlink(a.dir === "/bin" ? "busybox" : a.dir.startsWith("/usr/") ? "../../bin/busybox" : "../bin/busybox"));
   }
   for (const p of programs) add_file(root, p.path, exec_image(p.path.slice(p.path.lastIndexOf("/") + 1), p.entry, p.size));
 

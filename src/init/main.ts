@@ -93,6 +93,13 @@ function new_kthread(k: Kernel, comm: string, parent: Task): Task {
   return t;
 }
 
+/**
+ * The inode numbers a real boot has handed out by the time init runs (rootfs, devtmpfs, sysfs and
+ * the pseudo filesystems kplay does not build). Later inodes, such as sockets', start above it, so
+ * adding a file to the initramfs does not renumber them.
+ */
+const BOOT_LAST_INO = 1200;
+
 /** Boot a kernel: the log, /proc, the initramfs, init and the kernel threads. */
 export function start_kernel(opts: BootOptions): Kernel {
   const k = new Kernel({ clock: opts.clock, seed: opts.seed, module_sources: opts.module_sources ?? demo_modules });
@@ -104,6 +111,7 @@ export function start_kernel(opts: BootOptions): Kernel {
     rtnetlink_init(k);
     inet_init(k);
     populate_rootfs(k);
+    k.last_ino = Math.max(k.last_ino, BOOT_LAST_INO);
     const init = k.new_task("init", k.init_task);
     init.state = "S";
     init.mm = { argv: ["init"], envp: ["HOME=/", "TERM=linux"] };

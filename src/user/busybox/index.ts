@@ -21,6 +21,8 @@ import { lsmod_main } from "./modutils/lsmod.js";
 import { modinfo_main } from "./modutils/modinfo.js";
 import { modprobe_main } from "./modutils/modprobe.js";
 import { su_main } from "./loginutils/su.js";
+import { id_main } from "./coreutils/id.js";
+import { whoami_main } from "./coreutils/whoami.js";
 import { nc_main } from "./networking/nc.js";
 import { ip_main } from "./networking/ip.js";
 import { ifconfig_main } from "./networking/ifconfig.js";
@@ -28,7 +30,7 @@ import { ifconfig_main } from "./networking/ifconfig.js";
 export interface Applet {
   main: Main;
   /** Where `make install` links it. */
-  dir: "/bin" | "/sbin";
+  dir: "/bin" | "/sbin" | "/usr/bin";
 }
 
 export const applets: Record<string, Applet> = {
@@ -53,6 +55,8 @@ export const applets: Record<string, Applet> = {
   modinfo: { main: modinfo_main, dir: "/sbin" },
   modprobe: { main: modprobe_main, dir: "/sbin" },
   rmmod: { main: rmmod_main, dir: "/sbin" },
+  id: { main: id_main, dir: "/usr/bin" },
+  whoami: { main: whoami_main, dir: "/usr/bin" },
 };
 
 /** busybox_main / run_applet_and_exit */

@@ -1,6 +1,6 @@
 // pwd.h and grp.h: the user and group databases, read from /etc/passwd and /etc/group.
 import { O_RDONLY } from "../../include/uapi/fcntl.js";
-import { close, open, read } from "./unistd.js";
+import { close, open, read, setgroups } from "./unistd.js";
 
 export interface Passwd {
   pw_name: string;
@@ -40,4 +40,39 @@ export async function getpwnam(name: string): Promise<Passwd | null> {
 
 export async function getpwuid(uid: number): Promise<Passwd | null> {
   return (await passwd_entries()).find((p) => p.pw_uid === uid) ?? null;
+}
+
+export interface Group {
+  gr_name: string;
+  gr_passwd: string;
+  gr_gid: number;
+  gr_mem: string[];
+}
+
+async function group_entries(): Promise<Group[]> {
+  return (await slurp("/etc/group"))
+    .split("\n")
+    .map((l) => l.split(":"))
+    .filter((f) => f.length >= 4)
+    .map((f) => ({ gr_name: f[0], gr_passwd: f[1], gr_gid: Number(f[2]), gr_mem: f[3] ? f[3].split(",") : [] }));
+}
+
+export async function getgrnam(name: string): Promise<Group | null> {
+  return (await group_entries()).find((g) => g.gr_name === name) ?? null;
+}
+
+export async function getgrgid(gid: number): Promise<Group | null> {
+  return (await group_entries()).find((g) => g.gr_gid === gid) ?? null;
+}
+
+/** getgrouplist(user, group): `group` first, then every group that lists `user` as a member. */
+export async function getgrouplist(user: string, group: number): Promise<number[]> {
+  const list = [group];
+  for (const g of await group_entries()) if (g.gr_mem.includes(user) && !list.includes(g.gr_gid)) list.push(g.gr_gid);
+  return list;
+}
+
+/** initgroups(user, group): setgroups() to getgrouplist(user, group). */
+export async function initgroups(user: string, group: number): Promise<number> {
+  return setgroups(await getgrouplist(user, group));
 }

@@ -2,11 +2,11 @@
 // Root needs no password. kplay has no /etc/shadow, so any other user's password check fails as a
 // wrong password does. A process cannot replace its image (no execve of a continuation), so su
 // runs the shell as its child and exits with the child's status.
-import { getpwnam } from "../../libc/pwd.js";
-import { getuid, posix_spawn, setgid, setgroups, setuid, waitpid, WEXITSTATUS, WIFSIGNALED, WTERMSIG } from "../../libc/unistd.js";
+import { getpwnam, initgroups } from "../../libc/pwd.js";
+import { getuid, posix_spawn, setgid, setuid, waitpid, WEXITSTATUS, WIFSIGNALED, WTERMSIG } from "../../libc/unistd.js";
 import { environ, getenv } from "../../libc/stdlib.js";
 import { fputs, stderr, stdin } from "../../libc/stdio.js";
-import { bb_error_msg_and_die, bb_show_usage, getopt32 } from "../libbb.js";
+import { bb_error_msg_and_die, bb_perror_msg_and_die, bb_show_usage, getopt32 } from "../libbb.js";
 
 const USAGE = ["[-lmp] [-s SH] [-] [USER [FILE ARGS | -c 'CMD' [ARG0 ARGS]]]", "Run shell under USER (by default, root)\n\n\t-,-l\tClear environment, go to home dir, run shell as login shell\n\t-p,-m\tDo not set new $HOME, $SHELL, $USER, $LOGNAME\n\t-c CMD\tCommand to pass to 'sh -c'\n\t-s SH\tShell to use instead of user's default"];
 
@@ -42,7 +42,10 @@ export async function su_main(_argc: number, argv: string[]): Promise<number> {
       env.set("LOGNAME", pw.pw_name);
     }
   }
-  if (setgroups([]) < 0 || setgid(pw.pw_gid) < 0 || setuid(pw.pw_uid) < 0) return bb_error_msg_and_die("can't set groups");
+  /* change_identity() (libbb/change_identity.c) */
+  if ((await initgroups(pw.pw_name, pw.pw_gid)) < 0) return bb_perror_msg_and_die("can't set groups");
+  if (setgid(pw.pw_gid) < 0) return bb_perror_msg_and_die("setgid");
+  if (setuid(pw.pw_uid) < 0) return bb_perror_msg_and_die("setuid");
   const base = shell.slice(shell.lastIndexOf("/") + 1);
   const sh_argv = [login ? `-${base}` : base];
   if (r.opts.has("c")) sh_argv.push("-c", r.opts.get("c")!);
