@@ -36,7 +36,7 @@ export function boot(): Kernel {
 }
 
 /** The initramfs's unprivileged account, logged in: uid and gid 1000, no capabilities. */
-export const USER: Cred = login_cred(1000, 1000);
+export const USER: Cred = login_cred(1000, 1000, [1000]);
 
 /**
  * Run argv[0] (a path, or a name found in /bin or /sbin) on a fresh terminal with `input` typed

@@ -262,6 +262,24 @@ describe("a running machine", { timeout: 20_000 }, () => {
     expect(await kplay(home, ["run", "/bin/nosuch", "x"])).toEqual({ code: 127, signal: null, stdout: "", stderr: "kplay: /bin/nosuch: not found\n" });
   });
 
+  it("runs as the --user of the machine's /etc/passwd, given before the command or to run, sh and shell", async () => {
+    const id_user = "uid=1000(user) gid=1000(user) groups=1000(user)\n";
+    const ok = (stdout: string) => ({ code: 0, signal: null, stdout, stderr: "" });
+    expect(await kplay(home, ["run", "id"])).toEqual(ok("uid=0(root) gid=0(root)\n"));
+    expect(await kplay(home, ["--user", "user", "run", "id"])).toEqual(ok(id_user));
+    expect(await kplay(home, ["run", "--user", "user", "id"])).toEqual(ok(id_user));
+    expect(await kplay(home, ["run", "-u", "1000", "id"])).toEqual(ok(id_user));
+    /* options after the program are the program's */
+    expect(await kplay(home, ["run", "id", "-u"])).toEqual(ok("0\n"));
+    expect(await kplay(home, ["sh", "--user", "user", "-c", "whoami; echo $HOME $USER $LOGNAME"])).toEqual(ok("user\n/home/user user user\n"));
+    expect(await kplay(home, ["shell", "--user", "user"], "id -un\ninsmod hello\n")).toEqual({
+      code: 1, signal: null, stdout: "user\n", stderr: "insmod: can't insert 'hello': Operation not permitted\n",
+    });
+    expect(await kplay(home, ["-u", "4242", "run", "id"])).toEqual(ok("uid=4242 gid=4242\n"));
+    expect(await kplay(home, ["--user", "bob", "run", "id"])).toEqual({ code: 2, signal: null, stdout: "", stderr: "kplay: unknown user 'bob'\n" });
+    expect(await kplay(home, ["--user", "65536", "run", "id"])).toEqual({ code: 2, signal: null, stdout: "", stderr: "kplay: unknown user '65536'\n" });
+  });
+
   it("forwards stdin", async () => {
     expect(await kplay(home, ["run", "cat"], "hi\n")).toEqual({ code: 0, signal: null, stdout: "hi\n", stderr: "" });
     expect(await kplay(home, ["sh", "-c", "cat; echo done"], "one\ntwo\n")).toEqual({ code: 0, signal: null, stdout: "one\ntwo\ndone\n", stderr: "" });
