@@ -283,6 +283,11 @@ export function clock_gettime(clk: number): Timespec | null {
   return null;
 }
 
+/** time(NULL): whole seconds of CLOCK_REALTIME (the vDSO's time(), no system call). */
+export function time(): number {
+  return clock_gettime(CLOCK_REALTIME)!.tv_sec;
+}
+
 /** uname(&buf) */
 export function uname(): Utsname {
   return syscall(() => ({ ...current().kernel.utsname }));
