@@ -1,10 +1,17 @@
-// The programs of the initramfs that are not BusyBox applets: util-linux's dmesg, and the user
-// programs of the tutorials.
+// The programs of the initramfs that are not BusyBox applets: util-linux's dmesg, iproute2's genl,
+// and the user programs of the tutorials (for gnl_foobar_xmpl: the raw-socket and libnl C clients
+// and the three neli binaries of its Rust crate, renamed gnl_*).
 import type { ProgramEntry } from "../fs/exec.js";
 import { program } from "./libc/crt0.js";
 import { dmesg_main } from "./util-linux/dmesg.js";
 import { my_sock_main } from "./bin/my_sock.js";
 import { socktest_main } from "./bin/socktest.js";
+import { gnl_user_pure_main } from "./bin/gnl_user_pure.js";
+import { gnl_user_libnl_main } from "./bin/gnl_user_libnl.js";
+import { gnl_echo_main } from "./bin/gnl_echo.js";
+import { gnl_echo_dump_main } from "./bin/gnl_echo_dump.js";
+import { gnl_reply_with_error_main } from "./bin/gnl_reply_with_error.js";
+import { genl_main } from "./iproute2/genl/genl.js";
 
 export interface Program {
   path: string;
@@ -18,4 +25,10 @@ export const programs: Program[] = [
   { path: "/my_sock", entry: program(my_sock_main), size: 8_668 },
   { path: "/bin/my_sock", entry: program(my_sock_main), size: 8_668 },
   { path: "/bin/socktest", entry: program(socktest_main), size: 13_412 },
+  { path: "/sbin/genl", entry: program(genl_main), size: 71_196 },
+  { path: "/bin/gnl_user_pure", entry: program(gnl_user_pure_main), size: 8_812 },
+  { path: "/bin/gnl_user_libnl", entry: program(gnl_user_libnl_main), size: 9_076 },
+  { path: "/bin/gnl_echo", entry: program(gnl_echo_main), size: 431_380 },
+  { path: "/bin/gnl_echo_dump", entry: program(gnl_echo_dump_main), size: 431_804 },
+  { path: "/bin/gnl_reply_with_error", entry: program(gnl_reply_with_error_main), size: 436_012 },
 ];
