@@ -20,6 +20,7 @@ import { DEFINE_IDR, GFP_KERNEL, idr_alloc_cyclic, idr_find, idr_for_each, idr_r
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
 import { Mutex, mutex_lock, mutex_unlock } from "../../kernel/locking/mutex.js";
 import { current } from "../../kernel/sched/task.js";
+import { printk } from "../../kernel/printk/printk.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { request_module } from "../../kernel/kmod.js";
 import { WARN_ON } from "../../kernel/panic.js";
@@ -524,9 +525,19 @@ const genl_ctrl_groups: GenlMulticastGroup[] = [{ name: "notify" }];
 /** genl_ctrl: the controller family (no family-level maxattr, so it reports 0). */
 const genl_ctrl: GenlFamily = { id: 0, hdrsize: 0, name: "nlctrl", version: 0x2, maxattr: 0, netnsok: true, ops: genl_ctrl_ops, mcgrps: genl_ctrl_groups, module: null };
 
-/** genl_init(): the NETLINK_GENERIC kernel socket and the controller. */
+/**
+ * genl_init(): the NETLINK_GENERIC kernel socket and the controller, and the loader's check that
+ * a module's exit unregistered its families (Linux would keep a dangling family; kplay says so
+ * and unregisters it).
+ */
 export function genl_init(k: Kernel): void {
   netlink_kernel_create(NL.NETLINK_GENERIC, genl_rcv_msg, k);
+  k.module_leak_checks.push((mod) => {
+    for (const f of families().filter((x) => x.module === mod)) {
+      printk("\x014kplay: module %s left genl family %s registered; removing it\n", mod.name, f.name);
+      genl_unregister_family(f);
+    }
+  });
   const err = genl_register_family(genl_ctrl);
   if (err) throw new Error(`genl_init: ${err}`);
 }
