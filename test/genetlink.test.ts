@@ -126,6 +126,34 @@ describe("nlctrl (kernel-net-facts §2.2, §2.7)", () => {
   });
 });
 
+describe("CTRL_CMD_GETPOLICY (genetlink.c ctrl_dumppolicy, net/netlink/policy.c)", () => {
+  it("dumps gnl_foobar_xmpl's op policy indexes, then its one describable attribute, then NLMSG_DONE", async () => {
+    const k = boot();
+    await sh(k, "insmod gnl_foobar_xmpl");
+    const req = genl_msg(G.GENL_ID_CTRL, NL.NLM_F_REQUEST | NL.NLM_F_DUMP, 5, G.CTRL_CMD_GETPOLICY, 1, [[G.CTRL_ATTR_FAMILY_NAME, str("gnl_foobar_xmpl")]]);
+    const { replies } = await exchange(k, [req]);
+    const head = (len: string): string => len + "1000" + "0200" + "05000000" + "PPPPPPPP" + "0a020000" + "06000100" + "13000000";
+    expect(replies[0].join("")).toBe(
+      /* ECHO_MSG (1): do and dump both use policy 0 */
+      head("34000000") + "18000980" + "14000180" + "08000100" + "00000000" + "08000200" + "00000000" +
+        /* REPLY_WITH_NLMSG_ERR (2): do only */
+        head("2c000000") + "10000980" + "0c000280" + "08000100" + "00000000" +
+        /* policy 0, attribute 1: NLA_NUL_STRING (12) with no length; 0 and 2 are NLA_UNSPEC and not shown */
+        head("30000000") + "14000880" + "10000080" + "0c000180" + "08000100" + "0c000000" +
+        "14000000" + "0300" + "0200" + "05000000" + "PPPPPPPP" + "00000000",
+    );
+  });
+
+  it("refuses a request with neither id nor name (-EINVAL), an unknown op (-EOPNOTSUPP) and a family without policies (-ENODATA)", async () => {
+    const k = boot();
+    const none = genl_msg(G.GENL_ID_CTRL, NL.NLM_F_REQUEST | NL.NLM_F_DUMP, 1, G.CTRL_CMD_GETPOLICY, 1);
+    const op = genl_msg(G.GENL_ID_CTRL, NL.NLM_F_REQUEST | NL.NLM_F_DUMP, 2, G.CTRL_CMD_GETPOLICY, 1, [[G.CTRL_ATTR_FAMILY_ID, Uint8Array.of(0x10, 0)], [G.CTRL_ATTR_OP, Uint8Array.of(99, 0, 0, 0)]]);
+    const dquot = genl_msg(G.GENL_ID_CTRL, NL.NLM_F_REQUEST | NL.NLM_F_DUMP, 3, G.CTRL_CMD_GETPOLICY, 1, [[G.CTRL_ATTR_FAMILY_ID, Uint8Array.of(0x11, 0)]]);
+    const { replies } = await exchange(k, [none, op, dquot], { cap_ack: true });
+    expect(replies.map((r) => r.map((d) => d.slice(32, 40)))).toEqual([["eaffffff"], ["a1ffffff"], ["c3ffffff"]]);
+  });
+});
+
 describe("genl dispatch (kernel-net-facts §2.4)", () => {
   it("unknown family -ENOENT, short message -EINVAL, unknown cmd -EOPNOTSUPP, dump without dumpit -EOPNOTSUPP", async () => {
     const k = boot();
