@@ -2,11 +2,12 @@
 // dispatch errors, attribute validation with extended acks, gnl_foobar_xmpl's doit, dump and
 // error command, multicast notifications, and thousands of malformed messages.
 import { describe, expect, it } from "vitest";
-import { boot, install, run, sh } from "./helpers.js";
+import { boot, install, run, sh, USER } from "./helpers.js";
 import * as S from "../src/user/libc/socket.js";
 import * as NL from "../src/include/uapi/netlink.js";
 import * as G from "../src/include/uapi/genetlink.js";
 import { close, posix_spawn, waitpid } from "../src/user/libc/unistd.js";
+import { printf } from "../src/user/libc/stdio.js";
 import type { Kernel } from "../src/kernel/kernel.js";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
@@ -280,6 +281,24 @@ describe("multicast (genl_ctrl_event)", () => {
     await run(k, ["/bin/listen"]);
     /* NEWFAMILY (1), then DELFAMILY (2), both from nlctrl (0x10) */
     expect(got).toBe("1000" + "01 " + "1000" + "02 ");
+  });
+});
+
+describe("NETLINK_ADD_MEMBERSHIP on NETLINK_GENERIC (NL_CFG_F_NONROOT_RECV)", () => {
+  it("lets a user join a group, refuses 0 and numbers past 32, and lists memberships", async () => {
+    const k = boot();
+    install(k, "/bin/join", async () => {
+      const fd = await S.socket(S.AF_NETLINK, S.SOCK_RAW, NL.NETLINK_GENERIC);
+      const opt = (v: number): Uint8Array => new Uint8Array(new Uint32Array([v]).buffer);
+      const res: number[] = [];
+      for (const g of [16, 0, 33, 17]) res.push(await S.setsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_ADD_MEMBERSHIP, opt(g), 4));
+      const list = new Uint8Array(4);
+      const len = { value: 4 };
+      await S.getsockopt(fd, NL.SOL_NETLINK, NL.NETLINK_LIST_MEMBERSHIPS, list, len);
+      printf("%s %d %08x\n", res.join(" "), len.value, new DataView(list.buffer).getUint32(0, true));
+      return 0;
+    });
+    expect((await run(k, ["/bin/join"], { cred: USER })).stdout).toBe("0 -1 -1 0 4 00018000\n");
   });
 });
 

@@ -8,7 +8,7 @@ import * as NL from "../../include/uapi/netlink.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { IFF_LOOPBACK, IFF_RUNNING, IFF_UP, net_state, type NetDevice } from "./dev.js";
-import { netlink_dump_start, netlink_kernel_create, netlink_unicast, type NetlinkSock } from "../netlink/af_netlink.js";
+import { netlink_dump_start, netlink_kernel_create, netlink_unicast, NL_CFG_F_NONROOT_RECV, type NetlinkSock } from "../netlink/af_netlink.js";
 
 type Nlh = ReturnType<typeof NL.nlmsg_parse_hdr>;
 
@@ -176,5 +176,5 @@ function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): MaybeAsy
 
 /** rtnetlink_init(): the NETLINK_ROUTE kernel socket. */
 export function rtnetlink_init(k: Kernel): void {
-  netlink_kernel_create(NL.NETLINK_ROUTE, rtnetlink_rcv_msg, k);
+  netlink_kernel_create(NL.NETLINK_ROUTE, rtnetlink_rcv_msg, k, { flags: NL_CFG_F_NONROOT_RECV });
 }

@@ -78,7 +78,7 @@ export type NetlinkInput = (sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, ext
 interface NlTable {
   /** Sockets by port id, per protocol. */
   socks: Map<number, Map<number, NetlinkSock>>;
-  kernel: Map<number, { input: NetlinkInput; ino: number }>;
+  kernel: Map<number, { input: NetlinkInput; ino: number; cfg: NetlinkKernelCfg }>;
   rover: number;
 }
 
@@ -92,9 +92,36 @@ function nl_table(k: Kernel = current().kernel): NlTable {
 
 const nlk_sk = (sk: Sock): NetlinkSock => sk as NetlinkSock;
 
+/** NL_CFG_F_NONROOT_RECV / _SEND: who may join or send to a protocol's multicast groups. */
+export const NL_CFG_F_NONROOT_RECV = 1 << 0;
+export const NL_CFG_F_NONROOT_SEND = 1 << 1;
+
+/** struct netlink_kernel_cfg, the parts kplay uses. */
+export interface NetlinkKernelCfg {
+  flags?: number;
+  /** Called when a socket joins `group` (1-based); an error refuses it. */
+  bind?(group: number): number;
+}
+
 /** netlink_kernel_create(net, unit, cfg): a kernel socket that answers requests for `protocol`. */
-export function netlink_kernel_create(protocol: number, input: NetlinkInput, k: Kernel = current().kernel): void {
-  nl_table(k).kernel.set(protocol, { input, ino: ++k.last_ino });
+export function netlink_kernel_create(protocol: number, input: NetlinkInput, k: Kernel = current().kernel, cfg: NetlinkKernelCfg = {}): void {
+  nl_table(k).kernel.set(protocol, { input, ino: ++k.last_ino, cfg });
+}
+
+/** netlink_allowed(): the protocol lets anyone do `flag`, or the caller has CAP_NET_ADMIN. */
+function netlink_allowed(sk: NetlinkSock, flag: number): boolean {
+  return ((nl_table().kernel.get(sk.sk_protocol)?.cfg.flags ?? 0) & flag) !== 0 || capable(CAP_NET_ADMIN);
+}
+
+/** Join each group in the mask through the protocol's bind hook (netlink_bind's loop); 0 or -errno. */
+function netlink_bind_groups(sk: NetlinkSock, groups: number): number {
+  const bind = nl_table().kernel.get(sk.sk_protocol)?.cfg.bind;
+  for (let g = 0; bind && g < 32; g++) {
+    if (!(groups & (1 << g))) continue;
+    const err = bind(g + 1);
+    if (err) return err;
+  }
+  return 0;
 }
 
 function sockaddr_nl(pid: number, groups: number): Uint8Array {
@@ -282,7 +309,11 @@ function netlink_bind(sock: Socket, addr: Uint8Array, addr_len: number): number 
   if (dv.getUint16(0, true) !== AF_NETLINK) return -EINVAL;
   const pid = dv.getUint32(4, true);
   const groups = dv.getUint32(8, true);
-  if (groups && nlk.sk_protocol !== NL.NETLINK_ROUTE && !capable(CAP_NET_ADMIN)) return -EPERM;
+  if (groups) {
+    if (!netlink_allowed(nlk, NL_CFG_F_NONROOT_RECV)) return -EPERM;
+    const err = netlink_bind_groups(nlk, groups);
+    if (err) return err;
+  }
   if (nlk.bound) {
     if (pid !== nlk.portid) return -EINVAL;
   } else {
@@ -377,11 +408,18 @@ function netlink_setsockopt(sock: Socket, level: number, optname: number, optval
   const v = new DataView(b.buffer).getUint32(0, true);
   switch (optname) {
     case NL.NETLINK_ADD_MEMBERSHIP:
-    case NL.NETLINK_DROP_MEMBERSHIP:
-      if (v > 32) return -EINVAL;
-      if (v && optname === NL.NETLINK_ADD_MEMBERSHIP) nlk.groups |= 1 << (v - 1);
-      else if (v) nlk.groups &= ~(1 << (v - 1));
+    case NL.NETLINK_DROP_MEMBERSHIP: {
+      if (!netlink_allowed(nlk, NL_CFG_F_NONROOT_RECV)) return -EPERM;
+      if (!v || v - 1 >= 32) return -EINVAL;
+      if (optname === NL.NETLINK_ADD_MEMBERSHIP) {
+        const err = netlink_bind_groups(nlk, 1 << (v - 1));
+        if (err) return err;
+        nlk.groups |= 1 << (v - 1);
+      } else {
+        nlk.groups &= ~(1 << (v - 1));
+      }
       return 0;
+    }
     case NL.NETLINK_CAP_ACK:
       nlk.cap_ack = v !== 0;
       return 0;
@@ -405,6 +443,14 @@ function netlink_setsockopt(sock: Socket, level: number, optname: number, optval
 function netlink_getsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: { value: number }): number {
   const nlk = nlk_sk(sock.sk!);
   if (level !== NL.SOL_NETLINK) return -ENOPROTOOPT;
+  if (optname === NL.NETLINK_LIST_MEMBERSHIPS) {
+    /* the groups bitmap, as many words as fit; len says how many there are */
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, nlk.groups >>> 0, true);
+    if (optlen.value >= 4 && copy_to_user(optval, b, 4)) return -EFAULT;
+    optlen.value = 4;
+    return 0;
+  }
   if (optlen.value < 4) return -EINVAL;
   const map: Record<number, boolean> = { [NL.NETLINK_CAP_ACK]: nlk.cap_ack, [NL.NETLINK_EXT_ACK]: nlk.ext_ack, [NL.NETLINK_GET_STRICT_CHK]: nlk.strict_chk, [NL.NETLINK_NO_ENOBUFS]: nlk.no_enobufs };
   if (!(optname in map)) return -ENOPROTOOPT;

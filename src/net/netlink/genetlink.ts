@@ -26,7 +26,7 @@ import { request_module } from "../../kernel/kmod.js";
 import { WARN_ON } from "../../kernel/panic.js";
 import { PF_NETLINK } from "../../include/uapi/socket.js";
 import { netlink_policy_dump_add_policy, netlink_policy_dump_get_policy_idx, netlink_policy_dump_loop, netlink_policy_dump_write, type PolicyDumpState } from "./policy.js";
-import { netlink_broadcast, netlink_dump_start, netlink_has_listeners, netlink_kernel_create, NLMSG_GOODSIZE, type NetlinkCallback, type NetlinkSock, type Nlmsghdr } from "./af_netlink.js";
+import { netlink_broadcast, netlink_dump_start, netlink_has_listeners, netlink_kernel_create, NL_CFG_F_NONROOT_RECV, NLMSG_GOODSIZE, type NetlinkCallback, type NetlinkSock, type Nlmsghdr } from "./af_netlink.js";
 
 /** The per-boot state of genetlink.c: genl_fam_idr, mc_groups, genl_mutex. */
 interface GenlState {
@@ -525,13 +525,24 @@ const genl_ctrl_groups: GenlMulticastGroup[] = [{ name: "notify" }];
 /** genl_ctrl: the controller family (no family-level maxattr, so it reports 0). */
 const genl_ctrl: GenlFamily = { id: 0, hdrsize: 0, name: "nlctrl", version: 0x2, maxattr: 0, netnsok: true, ops: genl_ctrl_ops, mcgrps: genl_ctrl_groups, module: null };
 
+/** genl_bind(): joining a group marked GENL_UNS_ADMIN_PERM needs CAP_NET_ADMIN. */
+function genl_bind(group: number): number {
+  for (const f of families()) {
+    const i = group - (f.mcgrp_offset ?? 0);
+    if (!n_mcgrps(f) || i < 0 || i >= n_mcgrps(f)) continue;
+    if ((f.mcgrps![i].flags ?? 0) & G.GENL_UNS_ADMIN_PERM && !capable(CAP_NET_ADMIN)) return -EPERM;
+    break;
+  }
+  return 0;
+}
+
 /**
  * genl_init(): the NETLINK_GENERIC kernel socket and the controller, and the loader's check that
  * a module's exit unregistered its families (Linux would keep a dangling family; kplay says so
  * and unregisters it).
  */
 export function genl_init(k: Kernel): void {
-  netlink_kernel_create(NL.NETLINK_GENERIC, genl_rcv_msg, k);
+  netlink_kernel_create(NL.NETLINK_GENERIC, genl_rcv_msg, k, { flags: NL_CFG_F_NONROOT_RECV, bind: genl_bind });
   k.module_leak_checks.push((mod) => {
     for (const f of families().filter((x) => x.module === mod)) {
       printk("\x014kplay: module %s left genl family %s registered; removing it\n", mod.name, f.name);
