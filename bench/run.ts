@@ -14,7 +14,9 @@ import { FilesStruct } from "../src/fs/file.js";
 import { libc, libc_attach } from "../src/user/libc/state.js";
 import { FILE } from "../src/user/libc/stdio.js";
 import { close } from "../src/user/libc/unistd.js";
-import { AF_INET, bind, connect, recv, send, socket, SOCK_DGRAM, SOCK_STREAM } from "../src/user/libc/socket.js";
+import { AF_INET, AF_NETLINK, bind, connect, recv, send, socket, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from "../src/user/libc/socket.js";
+import { NETLINK_GENERIC, NLM_F_REQUEST, NLMSG_ERROR, NlBuf } from "../src/include/uapi/netlink.js";
+import { CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_HDRLEN, GENL_ID_CTRL, GENL_START_ALLOC } from "../src/include/uapi/genetlink.js";
 import { INADDR_LOOPBACK, make_sockaddr_in, SOCKADDR_IN_SIZE } from "../src/user/libc/inet.js";
 import { build_ko } from "../src/kernel/module/ko.js";
 
@@ -135,6 +137,35 @@ async function udp_round_trip(extra: number): Promise<Figure & { ops_per_sec: nu
 }
 
 for (const n of [10, 1000, 10000]) figures.push(await udp_round_trip(n));
+
+/** One genl request and its reply on a NETLINK_GENERIC socket: sendmsg runs the doit, recv takes the answer. */
+async function genl_round_trip(name: string, setup: () => Promise<unknown>, request: () => Uint8Array): Promise<Figure & { ops_per_sec: number }> {
+  let fd = -1;
+  let req: Uint8Array = new Uint8Array(0);
+  const buf = new Uint8Array(8192);
+  return ops_per_sec(name, async () => {
+    await setup();
+    fd = await socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+    req = request();
+  }, async () => {
+    if ((await send(fd, req, req.length, 0)) !== req.length) throw new Error(`send failed: errno ${libc().errno}`);
+    const n = await recv(fd, buf, buf.length, 0);
+    if (n < 20 || new DataView(buf.buffer).getUint16(4, true) === NLMSG_ERROR) throw new Error("genl request failed");
+  });
+}
+
+/** A genl message: header, genl header, one string attribute. */
+function genl_msg(type: number, cmd: number, version: number, attr: number, value: string): Uint8Array {
+  const b = new NlBuf();
+  const at = b.nlmsg_put(0, 0, type, NLM_F_REQUEST, GENL_HDRLEN);
+  b.set_u16(at + 16, cmd | (version << 8));
+  b.nla_put_string(attr, value);
+  b.nlmsg_end(at);
+  return b.bytes();
+}
+
+figures.push(await genl_round_trip("genl CTRL_CMD_GETFAMILY nlctrl request+reply", async () => {}, () => genl_msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, CTRL_ATTR_FAMILY_NAME, "nlctrl")));
+figures.push(await genl_round_trip("genl echo (gnl_foobar_xmpl) request+reply", () => insmod("gnl_foobar_xmpl"), () => genl_msg(GENL_START_ALLOC, 1, 1, 1, "Some data that has `Nl` trait implemented, like &str")));
 
 const pad = (s: string, n: number): string => s.padEnd(n);
 console.log(`${pad("measurement", 44)} ${pad("median", 10)} ${pad("spread", 18)} ratio to node -e 0`);

@@ -11,6 +11,8 @@ import { sock_init } from "../net/socket.js";
 import { inet_init } from "../net/ipv4/af_inet.js";
 import { netlink_proto_init } from "../net/netlink/af_netlink.js";
 import { rtnetlink_init } from "../net/core/rtnetlink.js";
+import { genl_init } from "../net/netlink/genetlink.js";
+import { quota_init } from "../fs/quota/netlink.js";
 import { demo_modules } from "../modules/index.js";
 
 export interface BootOptions {
@@ -109,7 +111,9 @@ export function start_kernel(opts: BootOptions): Kernel {
     sock_init(k);
     netlink_proto_init(k);
     rtnetlink_init(k);
+    genl_init(k);
     inet_init(k);
+    quota_init();
     populate_rootfs(k);
     k.last_ino = Math.max(k.last_ino, BOOT_LAST_INO);
     const init = k.new_task("init", k.init_task);

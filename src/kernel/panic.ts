@@ -75,12 +75,18 @@ function end_trace(kernel: Kernel): void {
  */
 export function warn_slowpath(kernel: Kernel, where: string, msg: string, frames: string[]): void {
   printk("\x014------------[ cut here ]------------\n");
-  printk("\x014%s", msg);
+  if (msg) printk("\x014%s", msg);
   printk("\x014WARNING: CPU: 0 PID: %d at %s\n", current().pid, where);
   print_modules(kernel);
   dump_stack(kernel, frames);
   end_trace(kernel);
   add_taint(kernel, TAINT_WARN);
+}
+
+/** WARN_ON(condition) at `where`: the condition, after a warning report when it holds. */
+export function WARN_ON(condition: unknown, where: string, frames: string[]): boolean {
+  if (condition) warn_slowpath(current().kernel, where, "", frames);
+  return !!condition;
 }
 
 /** What a thrown JS error looks like to the kernel: a NULL dereference, or a BUG(). */

@@ -1,5 +1,6 @@
 // Mirrors include/uapi/linux/netlink.h, rtnetlink.h, if_link.h and if_addr.h: the netlink wire
 // format. Every field is in host byte order (little-endian on this machine).
+import { EMSGSIZE } from "./errno.js";
 
 export const NETLINK_ROUTE = 0;
 export const NETLINK_GENERIC = 16;
@@ -11,6 +12,8 @@ export const NETLINK_DROP_MEMBERSHIP = 2;
 export const NETLINK_PKTINFO = 3;
 export const NETLINK_BROADCAST_ERROR = 4;
 export const NETLINK_NO_ENOBUFS = 5;
+export const NETLINK_LISTEN_ALL_NSID = 8;
+export const NETLINK_LIST_MEMBERSHIPS = 9;
 export const NETLINK_CAP_ACK = 10;
 export const NETLINK_EXT_ACK = 11;
 export const NETLINK_GET_STRICT_CHK = 12;
@@ -39,6 +42,8 @@ export const NLMSG_MIN_TYPE = 0x10;
 
 export const NLMSGERR_ATTR_MSG = 1;
 export const NLMSGERR_ATTR_OFFS = 2;
+export const NLMSGERR_ATTR_COOKIE = 3;
+export const NLMSGERR_ATTR_POLICY = 4;
 
 export const RTM_NEWLINK = 16;
 export const RTM_DELLINK = 17;
@@ -119,10 +124,16 @@ export function nlmsg_parse_hdr(b: Uint8Array, off = 0): { len: number; type: nu
   return { len: dv.getUint32(0, true), type: dv.getUint16(4, true), flags: dv.getUint16(6, true), seq: dv.getUint32(8, true), pid: dv.getUint32(12, true) };
 }
 
-/** A growing netlink message buffer: nlmsg_put / nla_put / nlmsg_end, as the kernel and libnl build them. */
+/**
+ * A netlink message buffer, the skb of kernel code and the message of libnl: nlmsg_put / nla_put
+ * / nlmsg_end as the kernel builds them. `size` is the room the skb was allocated with (as
+ * nlmsg_new(size)); a put that does not fit fails (-EMSGSIZE, or -1 for a header, as NULL).
+ */
 export class NlBuf {
   private buf = new Uint8Array(256);
   len = 0;
+
+  constructor(readonly size = Infinity) {}
 
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -131,7 +142,12 @@ export class NlBuf {
     this.buf = b;
   }
 
-  /** Raw bytes, padded with zeros to `pad` bytes. */
+  /** skb_tailroom() */
+  tailroom(): number {
+    return this.size - this.len;
+  }
+
+  /** Raw bytes, padded with zeros to `pad` bytes; returns their offset. */
   put(data: Uint8Array, pad = data.length): number {
     this.room(pad);
     const at = this.len;
@@ -141,15 +157,28 @@ export class NlBuf {
     return at;
   }
 
-  /** nlmsg_put(): a header whose length nlmsg_end() fixes; returns its offset. */
-  nlmsg_put(pid: number, seq: number, type: number, flags: number): number {
+  set_u16(at: number, v: number): void {
+    new DataView(this.buf.buffer).setUint16(at, v, true);
+  }
+
+  /** skb_trim() / nlmsg_cancel(): drop everything from `at` on. */
+  trim(at: number): void {
+    this.len = Math.min(this.len, at);
+  }
+
+  /** nlmsg_put(): a header whose length nlmsg_end() fixes; its offset, or -1 when it does not fit. */
+  nlmsg_put(pid: number, seq: number, type: number, flags: number, payload = 0): number {
+    if (this.tailroom() < NLMSG_ALIGN(NLMSG_HDRLEN + payload)) return -1;
     const h = new Uint8Array(NLMSG_HDRLEN);
     const dv = new DataView(h.buffer);
+    dv.setUint32(0, NLMSG_HDRLEN + payload, true);
     dv.setUint16(4, type, true);
     dv.setUint16(6, flags, true);
     dv.setUint32(8, seq >>> 0, true);
     dv.setUint32(12, pid >>> 0, true);
-    return this.put(h);
+    const at = this.put(h);
+    this.put(new Uint8Array(0), NLMSG_ALIGN(payload));
+    return at;
   }
 
   /** nlmsg_end(): set nlmsg_len (unpadded) and pad to 4. */
@@ -159,38 +188,58 @@ export class NlBuf {
     this.len = NLMSG_ALIGN(this.len);
   }
 
-  /** nla_put(type, data): header, payload, zero padding; nla_len excludes the padding. */
-  nla_put(type: number, data: Uint8Array): void {
+  /** nla_put(type, data): header, payload, zero padding (nla_len excludes it); 0 or -EMSGSIZE. */
+  nla_put(type: number, data: Uint8Array): number {
+    if (this.tailroom() < NLA_ALIGN(NLA_HDRLEN + data.length)) return -EMSGSIZE;
     const h = new Uint8Array(NLA_HDRLEN);
     const dv = new DataView(h.buffer);
     dv.setUint16(0, NLA_HDRLEN + data.length, true);
     dv.setUint16(2, type, true);
     this.put(h);
     this.put(data, NLA_ALIGN(data.length));
+    return 0;
   }
 
-  nla_put_u8(type: number, v: number): void {
-    this.nla_put(type, Uint8Array.of(v));
+  nla_put_u8(type: number, v: number): number {
+    return this.nla_put(type, Uint8Array.of(v));
   }
 
-  nla_put_u32(type: number, v: number): void {
+  nla_put_u16(type: number, v: number): number {
+    const b = new Uint8Array(2);
+    new DataView(b.buffer).setUint16(0, v, true);
+    return this.nla_put(type, b);
+  }
+
+  nla_put_u32(type: number, v: number): number {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, v >>> 0, true);
-    this.nla_put(type, b);
+    return this.nla_put(type, b);
+  }
+
+  nla_put_s64(type: number, v: bigint): number {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigInt64(0, v, true);
+    return this.nla_put(type, b);
+  }
+
+  nla_put_u64(type: number, v: bigint): number {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, v, true);
+    return this.nla_put(type, b);
   }
 
   /** A big-endian (network order) IPv4 address. */
-  nla_put_in_addr(type: number, addr: number): void {
+  nla_put_in_addr(type: number, addr: number): number {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, addr >>> 0, false);
-    this.nla_put(type, b);
+    return this.nla_put(type, b);
   }
 
-  nla_put_string(type: number, s: string): void {
-    const e = new TextEncoder().encode(s);
+  nla_put_string(type: number, s: string | Uint8Array): number {
+    const e = typeof s === "string" ? new TextEncoder().encode(s) : s.subarray(0, s.indexOf(0) < 0 ? s.length : s.indexOf(0));
     const b = new Uint8Array(e.length + 1);
     b.set(e);
-    this.nla_put(type, b);
+    return this.nla_put(type, b);
   }
 
   bytes(): Uint8Array {

@@ -33,8 +33,11 @@ export function wake_up_interruptible(wq: WaitQueueHead): void {
   wq.wake_up();
 }
 
-/** Sleep once on `wq` until woken, a signal arrives, or `timeout_ns` passes (if given). */
-async function sleep_on(wq: WaitQueueHead | null, timeout_ns: number | null): Promise<void> {
+/**
+ * Sleep once on `wq` until woken, or `timeout_ns` passes (if given); an interruptible sleep ("S")
+ * also ends when a signal arrives, an uninterruptible one ("D") does not.
+ */
+async function sleep_on(wq: WaitQueueHead | null, timeout_ns: number | null, state: "S" | "D" = "S"): Promise<void> {
   const task = current();
   const clock = task.kernel.clock;
   const removers: (() => void)[] = [];
@@ -45,14 +48,19 @@ async function sleep_on(wq: WaitQueueHead | null, timeout_ns: number | null): Pr
       resolve();
     };
     wq?.add(wake);
-    task.signal_wake = wake;
-    task.state = "S";
+    if (state === "S") task.signal_wake = wake;
+    task.state = state;
     removers.push(() => wq?.remove(wake));
   }).finally(() => {
     for (const r of removers) r();
     task.state = "R";
     task.signal_wake = null;
   });
+}
+
+/** wait_event(wq, condition): sleep uninterruptibly until `cond()` holds. */
+export async function wait_event(wq: WaitQueueHead, cond: () => boolean): Promise<void> {
+  while (!cond()) await sleep_on(wq, null, "D");
 }
 
 /**

@@ -1,13 +1,14 @@
 // Mirrors net/core/rtnetlink.c with the IPv4 parts of net/ipv4/devinet.c and fib_frontend.c: the
 // NETLINK_ROUTE requests `ip` makes. Links (RTM_GETLINK, RTM_NEWLINK/SETLINK for up and down),
 // addresses (RTM_GETADDR) and routes (RTM_GETROUTE; lo's routes are in the local table).
+import type { MaybeAsync } from "../../fs/file.js";
 import { ENODEV, EOPNOTSUPP, EPERM, EINVAL } from "../../include/uapi/errno.js";
 import { AF_INET, AF_UNSPEC } from "../../include/uapi/socket.js";
 import * as NL from "../../include/uapi/netlink.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { IFF_LOOPBACK, IFF_RUNNING, IFF_UP, net_state, type NetDevice } from "./dev.js";
-import { netlink_dump_start, netlink_kernel_create, netlink_unicast, type NetlinkSock } from "../netlink/af_netlink.js";
+import { netlink_dump_start, netlink_kernel_create, netlink_unicast, NL_CFG_F_NONROOT_RECV, type NetlinkSock } from "../netlink/af_netlink.js";
 
 type Nlh = ReturnType<typeof NL.nlmsg_parse_hdr>;
 
@@ -118,19 +119,19 @@ function dev_of_request(msg: Uint8Array): NetDevice | number {
 }
 
 /** rtnetlink_rcv_msg(): one NETLINK_ROUTE request. */
-function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): number {
+function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): MaybeAsync<number> {
   const dump = (nlh.flags & NL.NLM_F_DUMP) === NL.NLM_F_DUMP;
   const kind = nlh.type & 3;
   if (kind !== 2 && !capable(CAP_NET_ADMIN)) return -EPERM;
   switch (nlh.type) {
     case NL.RTM_GETLINK: {
       if (dump) {
-        return netlink_dump_start(sk, nlh, msg, (buf, cb) => {
+        return netlink_dump_start(sk, nlh, msg, { dump: (buf, cb) => {
           const devs = net_state().devices.filter((d) => d.ifindex > (cb.args[0] ?? 0));
           for (const d of devs) rtnl_fill_ifinfo(buf, d, cb.portid, cb.seq, NL.NLM_F_MULTI);
           cb.args[0] = devs.at(-1)?.ifindex ?? cb.args[0] ?? 0;
           return buf.len;
-        });
+        } });
       }
       const dev = dev_of_request(msg);
       if (typeof dev === "number") return dev;
@@ -154,20 +155,20 @@ function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): number {
     }
     case NL.RTM_GETADDR:
       if (!dump) return -EOPNOTSUPP;
-      return netlink_dump_start(sk, nlh, msg, (buf, cb) => {
+      return netlink_dump_start(sk, nlh, msg, { dump: (buf, cb) => {
         if (cb.args[0]) return 0;
         cb.args[0] = 1;
         for (const d of net_state().devices) for (const ifa of d.ip_ptr) inet_fill_ifaddr(buf, d, ifa, cb.portid, cb.seq, NL.NLM_F_MULTI);
         return buf.len;
-      });
+      } });
     case NL.RTM_GETROUTE:
       if (!dump) return -EOPNOTSUPP;
-      return netlink_dump_start(sk, nlh, msg, (buf, cb) => {
+      return netlink_dump_start(sk, nlh, msg, { dump: (buf, cb) => {
         if (cb.args[0]) return 0;
         cb.args[0] = 1;
         for (const d of net_state().devices) fill_local_routes(buf, d, cb.portid, cb.seq);
         return buf.len;
-      });
+      } });
     default:
       return -EOPNOTSUPP;
   }
@@ -175,5 +176,5 @@ function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): number {
 
 /** rtnetlink_init(): the NETLINK_ROUTE kernel socket. */
 export function rtnetlink_init(k: Kernel): void {
-  netlink_kernel_create(NL.NETLINK_ROUTE, rtnetlink_rcv_msg, k);
+  netlink_kernel_create(NL.NETLINK_ROUTE, rtnetlink_rcv_msg, k, { flags: NL_CFG_F_NONROOT_RECV });
 }

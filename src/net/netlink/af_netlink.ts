@@ -2,7 +2,7 @@
 // datagrams carrying real nlmsghdr streams, requests to a kernel protocol handled synchronously
 // inside sendmsg (netlink_rcv_skb), NLMSG_ERROR acks as 5.15 builds them, dumps paced by the
 // reader (one batch per recvmsg, then NLMSG_DONE), socket options, /proc/net/netlink.
-import { EADDRINUSE, EAGAIN, EBUSY, ENOMEM, ECONNREFUSED, EINTR, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT } from "../../include/uapi/errno.js";
+import { EADDRINUSE, EAGAIN, EBUSY, ESRCH, ENOMEM, ECONNREFUSED, EINTR, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT } from "../../include/uapi/errno.js";
 import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, PF_NETLINK, SOCK_DGRAM, SOCK_RAW } from "../../include/uapi/socket.js";
 import * as NL from "../../include/uapi/netlink.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
@@ -15,18 +15,40 @@ import { seq_puts, single_proc_ops } from "../../fs/proc/seq_file.js";
 import { sock_register, type NetProtoFamily, type ProtoOps, type Socket } from "../socket.js";
 import { MAX_SCHEDULE_TIMEOUT, proto_register, sk_alloc, sock_error, sock_init_data, sock_no_accept, sock_no_listen, sock_orphan, sock_put, type Proto, type Sock } from "../core/sock.js";
 import type { Msghdr } from "../core/msghdr.js";
+import type { MaybeAsync } from "../../fs/file.js";
+import { module_put, try_module_get, type Module } from "../../kernel/module/module.js";
+import type { ExtAck } from "../../include/linux/netlink.js";
+import { netlink_policy_dump_write_attr } from "./policy.js";
+
+export type Nlmsghdr = ReturnType<typeof NL.nlmsg_parse_hdr>;
+
+/** struct netlink_dump_control: what a kernel protocol passes to netlink_dump_start(). */
+export interface NetlinkDumpControl {
+  /** Before the first batch; an error ends the dump before it starts. */
+  start?(cb: NetlinkCallback): MaybeAsync<number>;
+  /** Fill one batch; > 0 when it added messages (more may follow), 0 when finished, < 0 an error. */
+  dump(skb: NL.NlBuf, cb: NetlinkCallback): MaybeAsync<number>;
+  done?(cb: NetlinkCallback): MaybeAsync<number | void>;
+  /** The module the callbacks belong to, held while the dump runs. */
+  module?: Module | null;
+  data?: unknown;
+}
 
 /** A running dump (struct netlink_callback). */
 export interface NetlinkCallback {
-  /** Fill one batch; > 0 when it added messages (more may follow), 0 when finished, < 0 an error. */
-  dump(buf: NL.NlBuf, cb: NetlinkCallback): number;
-  done?(cb: NetlinkCallback): void;
-  /** The request: its header fields and its bytes. */
+  dump: NetlinkDumpControl["dump"];
+  done?: NetlinkDumpControl["done"];
+  /** The request: its header and its bytes (cb->skb). */
+  nlh: Nlmsghdr;
+  skb: Uint8Array;
   seq: number;
   portid: number;
-  nlh: Uint8Array;
-  /** Where the dump is (cb->args). */
+  module: Module | null;
+  data: unknown;
+  extack: ExtAck | null;
+  /** Where the dump is (cb->args, and cb->ctx for a protocol's own state). */
   args: number[];
+  ctx: unknown;
 }
 
 /** struct netlink_sock */
@@ -43,23 +65,20 @@ export interface NetlinkSock extends Sock {
   rmem: number;
   drops: number;
   cb: NetlinkCallback | null;
+  /** nlk->dump_done_errno: the last dump call's result, INT_MAX before the first. */
+  dump_done_errno: number;
   ino: number;
 }
 
-/** An extended ack being built by a handler (struct netlink_ext_ack). */
-export interface ExtAck {
-  msg?: string;
-  /** Offset of the bad attribute from the start of the request's nlmsghdr. */
-  bad_attr_off?: number;
-}
+export type { ExtAck };
 
 /** What a kernel protocol does with one request message (its netlink_rcv_skb callback). */
-export type NetlinkInput = (sk: NetlinkSock, nlh: ReturnType<typeof NL.nlmsg_parse_hdr>, msg: Uint8Array, extack: ExtAck) => number;
+export type NetlinkInput = (sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, extack: ExtAck) => MaybeAsync<number>;
 
 interface NlTable {
   /** Sockets by port id, per protocol. */
   socks: Map<number, Map<number, NetlinkSock>>;
-  kernel: Map<number, { input: NetlinkInput; ino: number }>;
+  kernel: Map<number, { input: NetlinkInput; ino: number; cfg: NetlinkKernelCfg }>;
   rover: number;
 }
 
@@ -73,9 +92,36 @@ function nl_table(k: Kernel = current().kernel): NlTable {
 
 const nlk_sk = (sk: Sock): NetlinkSock => sk as NetlinkSock;
 
+/** NL_CFG_F_NONROOT_RECV / _SEND: who may join or send to a protocol's multicast groups. */
+export const NL_CFG_F_NONROOT_RECV = 1 << 0;
+export const NL_CFG_F_NONROOT_SEND = 1 << 1;
+
+/** struct netlink_kernel_cfg, the parts kplay uses. */
+export interface NetlinkKernelCfg {
+  flags?: number;
+  /** Called when a socket joins `group` (1-based); an error refuses it. */
+  bind?(group: number): number;
+}
+
 /** netlink_kernel_create(net, unit, cfg): a kernel socket that answers requests for `protocol`. */
-export function netlink_kernel_create(protocol: number, input: NetlinkInput, k: Kernel = current().kernel): void {
-  nl_table(k).kernel.set(protocol, { input, ino: ++k.last_ino });
+export function netlink_kernel_create(protocol: number, input: NetlinkInput, k: Kernel = current().kernel, cfg: NetlinkKernelCfg = {}): void {
+  nl_table(k).kernel.set(protocol, { input, ino: ++k.last_ino, cfg });
+}
+
+/** netlink_allowed(): the protocol lets anyone do `flag`, or the caller has CAP_NET_ADMIN. */
+function netlink_allowed(sk: NetlinkSock, flag: number): boolean {
+  return ((nl_table().kernel.get(sk.sk_protocol)?.cfg.flags ?? 0) & flag) !== 0 || capable(CAP_NET_ADMIN);
+}
+
+/** Join each group in the mask through the protocol's bind hook (netlink_bind's loop); 0 or -errno. */
+function netlink_bind_groups(sk: NetlinkSock, groups: number): number {
+  const bind = nl_table().kernel.get(sk.sk_protocol)?.cfg.bind;
+  for (let g = 0; bind && g < 32; g++) {
+    if (!(groups & (1 << g))) continue;
+    const err = bind(g + 1);
+    if (err) return err;
+  }
+  return 0;
 }
 
 function sockaddr_nl(pid: number, groups: number): Uint8Array {
@@ -123,40 +169,67 @@ function netlink_sendskb(sk: NetlinkSock, data: Uint8Array, from: number): numbe
   return data.length;
 }
 
-/** netlink_dump(): one batch; when the dump is finished, NLMSG_DONE with its status. */
-function netlink_dump(sk: NetlinkSock): void {
+/** NLMSG_GOODSIZE on a 4 KiB page, 32-bit: SKB_WITH_OVERHEAD(PAGE_SIZE). */
+export const NLMSG_GOODSIZE = 3776;
+
+/**
+ * netlink_dump(): one batch of the running dump into a fresh skb; once a call returns 0 or an
+ * error, NLMSG_DONE carrying it follows in the same skb, .done runs and the module is released.
+ */
+async function netlink_dump(sk: NetlinkSock): Promise<void> {
   const cb = sk.cb;
   if (!cb) return;
-  const buf = new NL.NlBuf();
-  const r = cb.dump(buf, cb);
-  if (r > 0) {
-    netlink_sendskb(sk, buf.bytes(), 0);
+  const skb = new NL.NlBuf(NLMSG_GOODSIZE);
+  if (sk.dump_done_errno > 0) sk.dump_done_errno = await cb.dump(skb, cb);
+  if (sk.cb !== cb) return;
+  if (sk.dump_done_errno > 0) {
+    netlink_sendskb(sk, skb.bytes(), 0);
     return;
   }
-  const at = buf.nlmsg_put(cb.portid, cb.seq, NL.NLMSG_DONE, NL.NLM_F_MULTI);
+  const at = skb.nlmsg_put(cb.portid, cb.seq, NL.NLMSG_DONE, NL.NLM_F_MULTI);
   const st = new Uint8Array(4);
-  new DataView(st.buffer).setInt32(0, r, true);
-  buf.put(st);
-  buf.nlmsg_end(at);
-  netlink_sendskb(sk, buf.bytes(), 0);
+  new DataView(st.buffer).setInt32(0, sk.dump_done_errno, true);
+  skb.put(st);
+  skb.nlmsg_end(at);
+  netlink_sendskb(sk, skb.bytes(), 0);
   sk.cb = null;
-  cb.done?.(cb);
+  await cb.done?.(cb);
+  module_put(cb.module);
 }
 
-/** netlink_dump_start(): run the first batch now; the caller returns -EINTR so no ack follows. */
-export function netlink_dump_start(sk: NetlinkSock, nlh: ReturnType<typeof NL.nlmsg_parse_hdr>, msg: Uint8Array, dump: NetlinkCallback["dump"], done?: NetlinkCallback["done"]): number {
+/**
+ * __netlink_dump_start(): set up the dump on the requesting socket (-EBUSY while one runs,
+ * -EPROTONOSUPPORT when the module is going), run .start, then the first batch. Returns -EINTR
+ * once started, so that netlink_rcv_skb sends no ack.
+ */
+export async function netlink_dump_start(sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, control: NetlinkDumpControl): Promise<number> {
   if (sk.cb) return -EBUSY;
-  sk.cb = { dump, done, seq: nlh.seq, portid: sk.portid, nlh: msg, args: [] };
-  netlink_dump(sk);
+  const module = control.module ?? null;
+  if (!try_module_get(module)) return -EPROTONOSUPPORT;
+  const cb: NetlinkCallback = { dump: control.dump, done: control.done, nlh, skb: msg, seq: nlh.seq, portid: sk.portid, module, data: control.data, extack: null, args: [], ctx: null };
+  sk.cb = cb;
+  if (control.start) {
+    const r = await control.start(cb);
+    if (r) {
+      if (sk.cb === cb) sk.cb = null;
+      module_put(module);
+      return r;
+    }
+  }
+  sk.dump_done_errno = 0x7fffffff;
+  await netlink_dump(sk);
   return -EINTR;
 }
 
-/** netlink_ack(): NLMSG_ERROR with the error and the request (only its header when capped or 0). */
+/**
+ * netlink_ack(): NLMSG_ERROR with the error and the request (only its header when capped or 0),
+ * and for a socket with NETLINK_EXT_ACK the handler's message, bad attribute and policy.
+ */
 export function netlink_ack(sk: NetlinkSock, msg: Uint8Array, err: number, extack: ExtAck): void {
   const nlh = NL.nlmsg_parse_hdr(msg);
   const full = err !== 0 && !sk.cap_ack;
   let flags = full ? 0 : NL.NLM_F_CAPPED;
-  const tlv = sk.ext_ack && (extack.msg !== undefined || (err && extack.bad_attr_off !== undefined));
+  const tlv = sk.ext_ack && (extack.msg !== undefined || (err && (extack.bad_attr_off !== undefined || extack.policy)));
   if (tlv) flags |= NL.NLM_F_ACK_TLVS;
   const buf = new NL.NlBuf();
   const at = buf.nlmsg_put(sk.portid, nlh.seq, NL.NLMSG_ERROR, flags);
@@ -166,7 +239,8 @@ export function netlink_ack(sk: NetlinkSock, msg: Uint8Array, err: number, extac
   buf.put(msg.subarray(0, full ? nlh.len : NL.NLMSG_HDRLEN), NL.NLMSG_ALIGN(full ? nlh.len : NL.NLMSG_HDRLEN));
   if (sk.ext_ack) {
     if (extack.msg !== undefined) buf.nla_put_string(NL.NLMSGERR_ATTR_MSG, extack.msg);
-    if (err && extack.bad_attr_off !== undefined) buf.nla_put_u32(NL.NLMSGERR_ATTR_OFFS, extack.bad_attr_off);
+    if (err && extack.bad_attr_off !== undefined && extack.bad_attr_off < nlh.len) buf.nla_put_u32(NL.NLMSGERR_ATTR_OFFS, extack.bad_attr_off);
+    if (err && extack.policy) netlink_policy_dump_write_attr(buf, extack.policy, NL.NLMSGERR_ATTR_POLICY);
   }
   buf.nlmsg_end(at);
   netlink_sendskb(sk, buf.bytes(), 0);
@@ -179,8 +253,26 @@ export function netlink_unicast(protocol: number, portid: number, data: Uint8Arr
   return netlink_sendskb(sk, data, 0);
 }
 
+/**
+ * netlink_broadcast(): a copy to every socket of `protocol` (other than `portid`) that joined
+ * `group` (1-based). 0 when someone got it, -ESRCH when nobody listens.
+ */
+export function netlink_broadcast(protocol: number, data: Uint8Array, portid: number, group: number): number {
+  let delivered = false;
+  for (const sk of nl_table().socks.get(protocol)?.values() ?? []) {
+    if (sk.portid === portid >>> 0 || group < 1 || group > 32 || !(sk.groups & (1 << (group - 1)))) continue;
+    if (netlink_sendskb(sk, data.slice(), 0) >= 0) delivered = true;
+  }
+  return delivered ? 0 : -ESRCH;
+}
+
+/** netlink_has_listeners() */
+export function netlink_has_listeners(protocol: number, group: number): boolean {
+  return [...(nl_table().socks.get(protocol)?.values() ?? [])].some((sk) => group >= 1 && group <= 32 && sk.groups & (1 << (group - 1)));
+}
+
 /** netlink_rcv_skb(): every message of one datagram to the kernel protocol, acking as 5.15 does. */
-function netlink_rcv_skb(sk: NetlinkSock, data: Uint8Array, input: NetlinkInput): void {
+async function netlink_rcv_skb(sk: NetlinkSock, data: Uint8Array, input: NetlinkInput): Promise<void> {
   let off = 0;
   while (off + NL.NLMSG_HDRLEN <= data.length) {
     const nlh = NL.nlmsg_parse_hdr(data, off);
@@ -188,7 +280,7 @@ function netlink_rcv_skb(sk: NetlinkSock, data: Uint8Array, input: NetlinkInput)
     const msg = data.subarray(off, off + nlh.len);
     const extack: ExtAck = {};
     let err = 0;
-    if (nlh.flags & NL.NLM_F_REQUEST && nlh.type >= NL.NLMSG_MIN_TYPE) err = input(sk, nlh, msg, extack);
+    if (nlh.flags & NL.NLM_F_REQUEST && nlh.type >= NL.NLMSG_MIN_TYPE) err = await input(sk, nlh, msg, extack);
     if (err !== -EINTR && (nlh.flags & NL.NLM_F_ACK || err)) netlink_ack(sk, msg, err, extack);
     off += NL.NLMSG_ALIGN(nlh.len);
   }
@@ -202,7 +294,8 @@ function netlink_release(sock: Socket): number {
   if (nlk.cb) {
     const cb = nlk.cb;
     nlk.cb = null;
-    cb.done?.(cb);
+    void cb.done?.(cb);
+    module_put(cb.module);
   }
   sock_orphan(sk);
   sock_put(sk);
@@ -216,7 +309,11 @@ function netlink_bind(sock: Socket, addr: Uint8Array, addr_len: number): number 
   if (dv.getUint16(0, true) !== AF_NETLINK) return -EINVAL;
   const pid = dv.getUint32(4, true);
   const groups = dv.getUint32(8, true);
-  if (groups && nlk.sk_protocol !== NL.NETLINK_ROUTE && !capable(CAP_NET_ADMIN)) return -EPERM;
+  if (groups) {
+    if (!netlink_allowed(nlk, NL_CFG_F_NONROOT_RECV)) return -EPERM;
+    const err = netlink_bind_groups(nlk, groups);
+    if (err) return err;
+  }
   if (nlk.bound) {
     if (pid !== nlk.portid) return -EINVAL;
   } else {
@@ -247,7 +344,7 @@ function netlink_getname(sock: Socket, addr: Uint8Array, peer: number): number {
   return NL.SOCKADDR_NL_SIZE;
 }
 
-function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): number {
+async function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): Promise<number> {
   const nlk = nlk_sk(sock.sk!);
   let dst = nlk.dst_portid;
   if (msg.msg_name && msg.msg_namelen) {
@@ -263,7 +360,7 @@ function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): number {
   if (msg.msg_iter.copy_from(data, len) !== len) return -EFAULT;
   if (dst === 0) {
     const kern = nl_table().kernel.get(nlk.sk_protocol);
-    if (kern) netlink_rcv_skb(nlk, data, kern.input);
+    if (kern) await netlink_rcv_skb(nlk, data, kern.input);
     return len;
   }
   const peer = nl_table().socks.get(nlk.sk_protocol)?.get(dst);
@@ -298,7 +395,7 @@ async function netlink_recvmsg(sock: Socket, msg: Msghdr, len: number, flags: nu
     msg.msg_name.set(sockaddr_nl(d.from, 0));
     msg.msg_namelen = NL.SOCKADDR_NL_SIZE;
   }
-  if (nlk.cb && nlk.rmem <= nlk.sk_rcvbuf / 2) netlink_dump(nlk);
+  if (nlk.cb && nlk.rmem <= nlk.sk_rcvbuf / 2) await netlink_dump(nlk);
   return flags & MSG_TRUNC ? d.data.length : copied;
 }
 
@@ -311,11 +408,18 @@ function netlink_setsockopt(sock: Socket, level: number, optname: number, optval
   const v = new DataView(b.buffer).getUint32(0, true);
   switch (optname) {
     case NL.NETLINK_ADD_MEMBERSHIP:
-    case NL.NETLINK_DROP_MEMBERSHIP:
-      if (v > 32) return -EINVAL;
-      if (v && optname === NL.NETLINK_ADD_MEMBERSHIP) nlk.groups |= 1 << (v - 1);
-      else if (v) nlk.groups &= ~(1 << (v - 1));
+    case NL.NETLINK_DROP_MEMBERSHIP: {
+      if (!netlink_allowed(nlk, NL_CFG_F_NONROOT_RECV)) return -EPERM;
+      if (!v || v - 1 >= 32) return -EINVAL;
+      if (optname === NL.NETLINK_ADD_MEMBERSHIP) {
+        const err = netlink_bind_groups(nlk, 1 << (v - 1));
+        if (err) return err;
+        nlk.groups |= 1 << (v - 1);
+      } else {
+        nlk.groups &= ~(1 << (v - 1));
+      }
       return 0;
+    }
     case NL.NETLINK_CAP_ACK:
       nlk.cap_ack = v !== 0;
       return 0;
@@ -339,6 +443,14 @@ function netlink_setsockopt(sock: Socket, level: number, optname: number, optval
 function netlink_getsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: { value: number }): number {
   const nlk = nlk_sk(sock.sk!);
   if (level !== NL.SOL_NETLINK) return -ENOPROTOOPT;
+  if (optname === NL.NETLINK_LIST_MEMBERSHIPS) {
+    /* the groups bitmap, as many words as fit; len says how many there are */
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, nlk.groups >>> 0, true);
+    if (optlen.value >= 4 && copy_to_user(optval, b, 4)) return -EFAULT;
+    optlen.value = 4;
+    return 0;
+  }
   if (optlen.value < 4) return -EINVAL;
   const map: Record<number, boolean> = { [NL.NETLINK_CAP_ACK]: nlk.cap_ack, [NL.NETLINK_EXT_ACK]: nlk.ext_ack, [NL.NETLINK_GET_STRICT_CHK]: nlk.strict_chk, [NL.NETLINK_NO_ENOBUFS]: nlk.no_enobufs };
   if (!(optname in map)) return -ENOPROTOOPT;
@@ -377,7 +489,7 @@ function netlink_create(net: unknown, sock: Socket, protocol: number, kern: numb
   if (!sk) return -ENOMEM;
   sock_init_data(sock, sk);
   sk.sk_protocol = protocol;
-  Object.assign(sk, { portid: 0, bound: false, dst_portid: 0, groups: 0, cap_ack: false, ext_ack: false, strict_chk: false, no_enobufs: false, queue: [], rmem: 0, drops: 0, cb: null, ino: sock.inode.ino } satisfies Partial<NetlinkSock>);
+  Object.assign(sk, { portid: 0, bound: false, dst_portid: 0, groups: 0, cap_ack: false, ext_ack: false, strict_chk: false, no_enobufs: false, queue: [], rmem: 0, drops: 0, cb: null, dump_done_errno: 0, ino: sock.inode.ino } satisfies Partial<NetlinkSock>);
   return 0;
 }
 
