@@ -49,6 +49,7 @@ async function usage(): Promise<never> {
 
 export async function genl_main(argc: number, argv: string[]): Promise<number> {
   const genl_list: genl_util[] = [];
+  // the globals other genl objects read; ctrl ignores them
   let show_stats = 0;
   let show_details = 0;
   let show_raw = 0;
@@ -68,7 +69,6 @@ export async function genl_main(argc: number, argv: string[]): Promise<number> {
     argc--;
     argv = argv.slice(1);
   }
-  void [show_stats, show_details, show_raw];
 
   if (argc > 1) {
     const a = get_genl_kind(genl_list, argv[1]);
