@@ -280,6 +280,27 @@ describe("a running machine", { timeout: 20_000 }, () => {
     expect(await kplay(home, ["--user", "65536", "run", "id"])).toEqual({ code: 2, signal: null, stdout: "", stderr: "kplay: unknown user '65536'\n" });
   });
 
+  it("ends quietly with status 141 when its reader goes away (kplay run ... | head)", async () => {
+    const c = start(home, ["sh", "-c", "while true; do echo y; done"]);
+    c.child.stdin!.end();
+    while (!c.out().includes("y\n")) await sleep(10);
+    c.child.stdout!.destroy();
+    const r = await c.done;
+    expect([r.code, r.stderr]).toEqual([141, ""]);
+    /* the machine hung up that session and still answers */
+    expect((await kplay(home, ["sh", "-c", "echo ok"])).stdout).toBe("ok\n");
+  });
+
+  it("keeps serving other clients while one runs a loop that never sleeps (preemption on the real clock)", async () => {
+    const busy = start(home, ["sh", "-c", "while :; do :; done"]);
+    busy.child.stdin!.end();
+    await sleep(200);
+    expect((await kplay(home, ["sh", "-c", "echo ok"])).stdout).toBe("ok\n");
+    busy.child.kill("SIGINT");
+    const r = await busy.done;
+    expect([r.code, r.signal]).toEqual([130, null]);
+  });
+
   it("forwards stdin", async () => {
     expect(await kplay(home, ["run", "cat"], "hi\n")).toEqual({ code: 0, signal: null, stdout: "hi\n", stderr: "" });
     expect(await kplay(home, ["sh", "-c", "cat; echo done"], "one\ntwo\n")).toEqual({ code: 0, signal: null, stdout: "one\ntwo\ndone\n", stderr: "" });

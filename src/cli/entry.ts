@@ -15,6 +15,14 @@ async function exit(code: number): Promise<never> {
   process.exit(code);
 }
 
+/* A reader that goes away (`kplay run prog | head -3`) ends kplay as SIGPIPE ends a C program: quietly, status 141. */
+for (const s of [process.stdout, process.stderr]) {
+  s.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(128 + 13);
+  });
+}
+
 main(argv.filter((a) => a !== "--debug")).then(exit, (e: unknown) => {
   process.stderr.write(debug && e instanceof Error ? `${e.stack}\n` : `kplay: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
   return exit(70);

@@ -3,6 +3,7 @@
 import { EBADF, EINVAL, EISDIR, ESPIPE, EFAULT } from "../include/uapi/errno.js";
 import { SEEK_CUR, SEEK_END, SEEK_SET, S_ISDIR } from "../include/uapi/fcntl.js";
 import { copy_to_user, UserPtr } from "../kernel/uaccess.js";
+import { cond_resched } from "../kernel/sched/core.js";
 import { current } from "../kernel/sched/task.js";
 import { FMODE_READ, FMODE_WRITE, type File, type Loff, type MaybeAsync } from "./file.js";
 
@@ -87,14 +88,14 @@ export function simple_read_from_buffer(to: UserPtr, count: number, ppos: Loff, 
 export function sys_read(fd: number, buf: Uint8Array, count: number): MaybeAsync<number> {
   const f = current().files!.fget(fd);
   if (!f) return -EBADF;
-  return vfs_read(f, new UserPtr(buf), count);
+  return cond_resched(vfs_read(f, new UserPtr(buf), count));
 }
 
 /** write(2) */
 export function sys_write(fd: number, buf: Uint8Array, count: number): MaybeAsync<number> {
   const f = current().files!.fget(fd);
   if (!f) return -EBADF;
-  return vfs_write(f, new UserPtr(buf), count);
+  return cond_resched(vfs_write(f, new UserPtr(buf), count));
 }
 
 /** lseek(2) */

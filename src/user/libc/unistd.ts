@@ -1,6 +1,7 @@
 // The system-call wrappers of the C library (unistd.h, fcntl.h, sys/stat.h, sys/wait.h, signal.h,
 // sys/klog.h, sys/utsname.h): each enters the kernel once, and on failure sets errno and returns -1.
 import { syscall } from "../../kernel/entry.js";
+import { cond_resched } from "../../kernel/sched/core.js";
 import { current } from "../../kernel/sched/task.js";
 import { sys_read, sys_write, sys_lseek, sys_ioctl } from "../../fs/read_write.js";
 import { do_sys_open_async, sys_chdir, sys_close, sys_fstat, sys_getdents, sys_mkdir, sys_readlink, sys_rmdir, sys_stat, sys_unlink, type Stat } from "../../fs/open.js";
@@ -27,6 +28,13 @@ export type { Stat } from "../../fs/open.js";
 export type { SpawnAttr, SpawnAction } from "../../kernel/fork.js";
 
 const on = (r: MaybeAsync<number>): MaybeAsync<number> => (typeof r === "number" ? ret(r) : r.then(ret));
+
+/**
+ * Where a timer interrupt would preempt user code that makes no system call: yield when the time
+ * slice is used up, then take pending signals, as the return from an interrupt does. Not a libc
+ * function; the shell's loops call it.
+ */
+export const preempt_point = (): MaybeAsync<number> => syscall(() => cond_resched(0));
 
 export const read = (fd: number, buf: Uint8Array, count: number): MaybeAsync<number> => on(syscall(() => sys_read(fd, buf, count)));
 export const write = (fd: number, buf: Uint8Array, count: number): MaybeAsync<number> => on(syscall(() => sys_write(fd, buf, count)));

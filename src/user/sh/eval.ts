@@ -5,7 +5,7 @@
 // members, subshells, background jobs, command substitution) runs in fork_fn with a copy of the shell.
 import { EACCES, ENOENT } from "../../include/uapi/errno.js";
 import { O_APPEND, O_CLOEXEC, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_ISDIR, S_ISREG } from "../../include/uapi/fcntl.js";
-import { close, dup2, fcntl, F_DUPFD_CLOEXEC, fork_fn, open, pipe, posix_spawn, read, stat, tcsetpgrp, write, type SpawnAttr } from "../libc/unistd.js";
+import { close, dup2, fcntl, F_DUPFD_CLOEXEC, fork_fn, open, pipe, posix_spawn, preempt_point, read, stat, tcsetpgrp, write, type SpawnAttr } from "../libc/unistd.js";
 import { libc } from "../libc/state.js";
 import type { AndOr, Command, List, Pipeline, Redirect, SimpleCommand, Word } from "./parser.js";
 import { errmsg, Shell, ShellUnwind } from "./shell.js";
@@ -248,6 +248,7 @@ async function evalloop(sh: Shell, next: () => Promise<boolean>, body: List): Pr
   sh.loopnest++;
   try {
     while (await next()) {
+      await preempt_point();
       const r = await loop_body(sh, body);
       status = r.status;
       if (r.stop) break;
