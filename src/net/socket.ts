@@ -18,6 +18,7 @@ import { proc_net_protocols_init, proto_list, sock_getsockopt, sock_setsockopt, 
 import { request_module } from "../kernel/kmod.js";
 import type { PollTable } from "../fs/select.js";
 import { dev_ifconf, dev_ioctl } from "./core/dev_ioctl.js";
+import { netfilter_init } from "./netfilter/nf_sockopt.js";
 
 /** socket_state */
 export const SS_FREE = 0;
@@ -105,11 +106,13 @@ export function sock_unregister(family: number): void {
 }
 
 /**
- * sock_init(): /proc/net/protocols, and the loader's check that a module's exit unregistered its
- * families and protos (Linux would keep dangling pointers; kplay says so and removes them).
+ * sock_init(): /proc/net/protocols, netfilter (CONFIG_NETFILTER), and the loader's check that a
+ * module's exit unregistered its families and protos (Linux would keep dangling pointers; kplay
+ * says so and removes them).
  */
 export function sock_init(k: Kernel): void {
   proc_net_protocols_init(k.proc_root.subdir.get("net")!);
+  netfilter_init(k);
   k.module_leak_checks.push((mod) => {
     const table = net_families(k);
     table.forEach((f, i) => {
