@@ -2,17 +2,16 @@
 // table by type (SOCK_DGRAM is UDP; TCP and raw sockets come with their issues), and the datagram
 // proto_ops implement bind, connect, getname and shutdown in front of struct proto. inet_init
 // registers the family, the protocols, lo and the /proc/net files at boot.
-import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOIOCTLCMD, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT, ENOMEM } from "../../include/uapi/errno.js";
+import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOIOCTLCMD, ENOTCONN, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT, ENOMEM } from "../../include/uapi/errno.js";
 import { AF_INET, AF_UNSPEC, PF_INET, SOCK_DGRAM } from "../../include/uapi/socket.js";
-import { INADDR_ANY, IPPROTO_MAX, IPPROTO_UDP, IP_RECVERR, IP_TOS, IP_TTL, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE, SOL_IP } from "../../include/uapi/in.js";
+import { INADDR_ANY, IPPROTO_MAX, IPPROTO_UDP, IP_PMTUDISC_WANT, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE } from "../../include/uapi/in.js";
 import { capable, CAP_NET_BIND_SERVICE } from "../../kernel/capability.js";
 import { current } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
-import { copy_from_user, copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
 import { proc_create } from "../../fs/proc/generic.js";
 import { seq_puts, single_proc_ops } from "../../fs/proc/seq_file.js";
 import { sock_register, type NetProtoFamily, type ProtoOps, type Socket } from "../socket.js";
-import { proto_register, sk_alloc, sock_init_data, sock_no_accept, sock_no_listen, sock_orphan, sock_put, type Proto } from "../core/sock.js";
+import { proto_register, sk_alloc, sock_common_getsockopt, sock_common_setsockopt, sock_init_data, sock_no_accept, sock_no_listen, sock_orphan, sock_put, type Proto } from "../core/sock.js";
 import { dev_add_pack, proc_net_dev } from "../core/dev.js";
 import { devinet_ioctl } from "../core/dev_ioctl.js";
 import * as SIO from "../../include/uapi/sockios.js";
@@ -94,47 +93,6 @@ function inet_shutdown(sock: Socket, how: number): number {
   return sk.sk_state === TCP_CLOSE ? -ENOTCONN : 0;
 }
 
-/** ip_setsockopt() for the options a datagram socket honours. */
-function inet_setsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: number): number {
-  if (level !== SOL_IP) return -ENOPROTOOPT;
-  const inet = inet_sk(sock.sk!);
-  const b = new Uint8Array(4);
-  if (optlen < 1) return -EINVAL;
-  if (copy_from_user(b, optval, Math.min(optlen, 4))) return -EFAULT;
-  const v = optlen >= 4 ? new DataView(b.buffer).getInt32(0, true) : b[0];
-  switch (optname) {
-    case IP_TTL:
-      if (v !== -1 && (v < 1 || v > 255)) return -EINVAL;
-      inet.uc_ttl = v;
-      return 0;
-    case IP_TOS:
-      inet.tos = v & 0xff;
-      return 0;
-    case IP_RECVERR:
-      inet.recverr = v !== 0;
-      return 0;
-    default:
-      return -ENOPROTOOPT;
-  }
-}
-
-function inet_getsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: { value: number }): number {
-  if (level !== SOL_IP) return -EOPNOTSUPP;
-  const inet = inet_sk(sock.sk!);
-  let v: number;
-  if (optname === IP_TTL) v = inet.uc_ttl === -1 ? 64 : inet.uc_ttl;
-  else if (optname === IP_TOS) v = inet.tos;
-  else if (optname === IP_RECVERR) v = +inet.recverr;
-  else return -ENOPROTOOPT;
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, v, true);
-  const len = Math.min(optlen.value, 4);
-  if (len < 0) return -EINVAL;
-  if (copy_to_user(optval, b, len)) return -EFAULT;
-  optlen.value = len;
-  return 0;
-}
-
 function inet_sendmsg(sock: Socket, msg: Msghdr, len: number): number {
   const sk = sock.sk!;
   return (sk.sk_prot.sendmsg as (s: typeof sk, m: Msghdr, l: number) => number)(sk, msg, len);
@@ -194,8 +152,8 @@ export const inet_dgram_ops = {
   ioctl: inet_ioctl,
   listen: sock_no_listen,
   shutdown: inet_shutdown,
-  setsockopt: inet_setsockopt,
-  getsockopt: inet_getsockopt,
+  setsockopt: sock_common_setsockopt,
+  getsockopt: sock_common_getsockopt,
   sendmsg: inet_sendmsg,
   recvmsg: inet_recvmsg,
   poll: udp_poll,
@@ -225,8 +183,19 @@ function inet_create(net: unknown, sock: Socket, protocol: number, kern: number)
     inet_id: 0,
     uc_ttl: -1,
     tos: 0,
+    min_ttl: 0,
+    mc_ttl: 1,
+    pmtudisc: IP_PMTUDISC_WANT,
     recverr: false,
     hdrincl: false,
+    freebind: false,
+    transparent: false,
+    mc_loop: true,
+    mc_all: true,
+    nodefrag: false,
+    bind_address_no_port: false,
+    recverr_rfc4884: false,
+    cmsg_flags: 0,
     sk_receive_queue: [],
     sk_rmem_alloc: 0,
     sk_drops: 0,
