@@ -79,6 +79,12 @@ export function ip_build(p: IpParams, payload: Uint8Array): Uint8Array {
   return pkt;
 }
 
+/** ip_local_out(skb): a finished packet (IP_HDRINCL) to its device, counted as sent. 0 or -errno. */
+export function ip_local_out(skb: SkBuff): number {
+  mib().ip.OutRequests++;
+  return dev_queue_xmit(skb);
+}
+
 /** ip_queue_xmit / ip_push_pending_frames: route, build, send. 0 or -errno. */
 export function ip_send(p: IpParams, payload: Uint8Array): number {
   const m = mib();

@@ -19,7 +19,8 @@ import { ip_send } from "./ip_output.js";
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from "./icmp.js";
 import { mib } from "./snmp.js";
 import { ip_getsockopt, ip_setsockopt } from "./ip_sockglue.js";
-import { poll_wait, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, type PollTable } from "../../fs/select.js";
+import type { PollTable } from "../../fs/select.js";
+import { datagram_poll } from "../core/datagram.js";
 import type { File } from "../../fs/file.js";
 import type { Socket } from "../socket.js";
 
@@ -248,26 +249,12 @@ export async function udp_recvmsg(sk: Sock, msg: Msghdr, len: number, flags: num
   return flags & MSG_TRUNC ? ulen : copied;
 }
 
-/** sk_shutdown bits (include/net/sock.h) */
-const RCV_SHUTDOWN = 1;
-const SHUTDOWN_MASK = 3;
-
 /**
- * udp_poll(), which is datagram_poll() (net/core/datagram.c) for UDP: an error is POLLERR, a shut
- * receive side is readable (and POLLRDHUP), both sides shut is POLLHUP, a queued datagram is
- * readable. Always writable: kplay does not account send-buffer memory (sock_writeable holds).
- * The queue is checked when it is filled, so there is no first_packet_length() recheck.
+ * udp_poll(): datagram_poll(). The queue is checked when it is filled, so there is no
+ * first_packet_length() recheck.
  */
 export function udp_poll(file: File, sock: Socket, wait: PollTable | null): number {
-  const sk = sock.sk!;
-  poll_wait(file, sk.sk_wq, wait);
-  let mask = 0;
-  if (sk.sk_err) mask |= POLLERR;
-  if (sk.sk_shutdown & RCV_SHUTDOWN) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-  if (sk.sk_shutdown === SHUTDOWN_MASK) mask |= POLLHUP;
-  if (inet_sk(sk).sk_receive_queue.length) mask |= POLLIN | POLLRDNORM;
-  mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
-  return mask;
+  return datagram_poll(file, sock, wait);
 }
 
 /** udp_disconnect(): forget the peer (connect to AF_UNSPEC). */
