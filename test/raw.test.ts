@@ -94,13 +94,13 @@ describe("socket(AF_INET, SOCK_RAW, protocol) (inet_create)", () => {
     expect(r).toBe("socket");
   });
 
-  it("takes the protocol as SO_PROTOCOL and the port of getsockname; IPPROTO_RAW includes the header", async () => {
+  it("takes the protocol as SO_PROTOCOL and the port of getsockname, SO_REUSEADDR set (INET_PROTOSW_REUSE); IPPROTO_RAW includes the header", async () => {
     const k = boot();
     const got: number[] = [];
     install(k, "/bin/t", async () => {
       const igmp = await S.socket(S.AF_INET, S.SOCK_RAW, S.PF_INET);
       const raw = await S.socket(S.AF_INET, S.SOCK_RAW, IN.IPPROTO_RAW);
-      got.push(...(await getint(igmp, S.SOL_SOCKET, S.SO_PROTOCOL)), ...(await getint(igmp, S.SOL_SOCKET, S.SO_TYPE)));
+      got.push(...(await getint(igmp, S.SOL_SOCKET, S.SO_PROTOCOL)), ...(await getint(igmp, S.SOL_SOCKET, S.SO_TYPE)), (await getint(igmp, S.SOL_SOCKET, S.SO_REUSEADDR))[0]);
       got.push((await getint(igmp, SOL_IP, IN.IP_HDRINCL))[0], (await getint(raw, SOL_IP, IN.IP_HDRINCL))[0]);
       const name = new Uint8Array(16);
       S.getsockname(raw, name, { value: 16 });
@@ -108,7 +108,7 @@ describe("socket(AF_INET, SOCK_RAW, protocol) (inet_create)", () => {
       return 0;
     });
     await run(k, ["/bin/t"]);
-    expect(got).toEqual([2, 4, 3, 4, 0, 1, 255]);
+    expect(got).toEqual([2, 4, 3, 4, 1, 0, 1, 255]);
   });
 });
 

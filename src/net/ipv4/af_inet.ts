@@ -37,7 +37,12 @@ interface InetProtosw {
   protocol: number;
   prot: Proto;
   ops: ProtoOps;
+  flags: number;
 }
+
+/** inet_protosw flags (include/net/protocol.h) */
+const INET_PROTOSW_REUSE = 0x01; /* Are ports automatically reusable? */
+const INET_PROTOSW_PERMANENT = 0x02; /* Permanent protocols are unremovable. */
 
 /** inet_release(): the protocol's close, then the sock goes. */
 function inet_release(sock: Socket): number {
@@ -190,8 +195,8 @@ export const inet_sockraw_ops = {
  * wildcard: the raw entry takes every protocol number.
  */
 const inetsw: InetProtosw[] = [
-  { type: SOCK_DGRAM, protocol: IPPROTO_UDP, prot: udp_prot, ops: inet_dgram_ops },
-  { type: SOCK_RAW, protocol: IPPROTO_IP, prot: raw_prot, ops: inet_sockraw_ops },
+  { type: SOCK_DGRAM, protocol: IPPROTO_UDP, prot: udp_prot, ops: inet_dgram_ops, flags: INET_PROTOSW_PERMANENT },
+  { type: SOCK_RAW, protocol: IPPROTO_IP /* wild card */, prot: raw_prot, ops: inet_sockraw_ops, flags: INET_PROTOSW_REUSE },
 ];
 
 /**
@@ -237,6 +242,7 @@ async function inet_create(net: unknown, sock: Socket, protocol: number, kern: n
   sock.ops = answer.ops;
   const sk = sk_alloc(net, PF_INET, 0, answer.prot, kern);
   if (!sk) return -ENOBUFS;
+  if (answer.flags & INET_PROTOSW_REUSE) sk.sk_reuse = 1; /* SK_CAN_REUSE */
   const inet = sk as InetSock;
   Object.assign(inet, {
     inet_rcv_saddr: 0,
