@@ -9,7 +9,7 @@ import { close, pause } from "../src/user/libc/unistd.js";
 import { libc } from "../src/user/libc/state.js";
 import { ip_fast_csum } from "../src/lib/checksum.js";
 import { sock_create_kern, sock_release } from "../src/net/kernel_socket.js";
-import { EADDRNOTAVAIL, EAFNOSUPPORT, ECONNREFUSED, EDESTADDRREQ, EFAULT, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPERM, EPROTONOSUPPORT } from "../src/include/uapi/errno.js";
+import { EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, ECONNREFUSED, ENOBUFS, EDESTADDRREQ, EFAULT, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPERM, EPROTONOSUPPORT } from "../src/include/uapi/errno.js";
 
 const enc = new TextEncoder();
 const lo = (port = 0): Uint8Array => make_sockaddr_in(S.AF_INET, port, INADDR_LOOPBACK);
@@ -365,6 +365,24 @@ describe("SOL_IP options (ip_sockglue.c)", () => {
     });
     await run(k, ["/bin/t"]);
     expect(got).toEqual([[1, 4], [1, 4], [0, 4], [0, 4], 0, 0, [1, 4], [1, 4], [0, 4], 0, [1, 4], -EINVAL, -EINVAL, -EINVAL, 0, -EINVAL]);
+  });
+
+  it("IP_ROUTER_ALERT joins and leaves the chain of raw sockets (not IPPROTO_RAW); IP_UNICAST_IF takes an ifindex in network order", async () => {
+    const k = boot();
+    const got: (number | number[])[] = [];
+    install(k, "/bin/t", async () => {
+      const icmp = await S.socket(S.AF_INET, S.SOCK_RAW, IN.IPPROTO_ICMP);
+      const raw = await S.socket(S.AF_INET, S.SOCK_RAW, IN.IPPROTO_RAW);
+      const u = await S.socket(S.AF_INET, S.SOCK_DGRAM, 0);
+      for (const v of [1, 1, 0, 0]) got.push(await setint(icmp, SOL_IP, IN.IP_ROUTER_ALERT, v));
+      got.push(await setint(raw, SOL_IP, IN.IP_ROUTER_ALERT, 1), await setint(u, SOL_IP, IN.IP_ROUTER_ALERT, 1), await setint(icmp, SOL_IP, IN.IP_ROUTER_ALERT, 1));
+      got.push(await setint(u, SOL_IP, IN.IP_UNICAST_IF, IN.htonl(1)), await getint(u, SOL_IP, IN.IP_UNICAST_IF), await setint(u, SOL_IP, IN.IP_UNICAST_IF, IN.htonl(7)), await setint(u, SOL_IP, IN.IP_UNICAST_IF, 0, 1));
+      await pause();
+      return 0;
+    });
+    const r = await sh(k, "/bin/t & sleep 1; grep -c ' 1: .* 3 ' /proc/net/raw; kill $!; wait; cat /proc/net/raw");
+    expect(got).toEqual([0, -EADDRINUSE, 0, -ENOBUFS, -EINVAL, -EINVAL, 0, 0, [16777216, 4], -EADDRNOTAVAIL, -EINVAL]);
+    expect(r.stdout).toBe("1\n  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n");
   });
 
   it("IP_MTU_DISCOVER decides DF and the ID: _DONT sends without DF, _DO unconnected with DF and ID 0", async () => {

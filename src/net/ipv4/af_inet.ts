@@ -252,6 +252,7 @@ async function inet_create(net: unknown, sock: Socket, protocol: number, kern: n
     inet_dport: 0,
     inet_id: 0,
     uc_ttl: -1,
+    uc_index: 0,
     tos: 0,
     min_ttl: 0,
     mc_ttl: 1,

@@ -27,6 +27,8 @@ export interface InetSock extends Sock {
   inet_daddr: number;
   inet_dport: number;
   inet_id: number;
+  /** IP_UNICAST_IF: the interface unicasts go out on (0: by route). */
+  uc_index: number;
   /** IP_TTL; -1 means the default (sysctl ip_default_ttl). */
   uc_ttl: number;
   /** IP_TOS, a u8. */

@@ -6,17 +6,21 @@
 // Stored and honoured: IP_TOS (also sets sk_priority), IP_TTL, IP_HDRINCL (raw), IP_MTU_DISCOVER
 // (DF and IP IDs), IP_RECVERR, IP_MTU. Stored and reported by getsockopt only: the IP_CMSG_* flags
 // (IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, ...; kplay's recvmsg carries no control messages),
-// IP_MINTTL, IP_FREEBIND, IP_TRANSPARENT, IP_NODEFRAG, IP_BIND_ADDRESS_NO_PORT and the multicast
-// TTL, loop and all flags (there is no multicast). IP_OPTIONS accepts only an empty option list
-// (kplay sends no IP options). The multicast group, source filter, IP_MULTICAST_IF, IP_UNICAST_IF
-// and IP_ROUTER_ALERT calls are not simulated and answer as unknown options.
-import { EFAULT, EINVAL, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPERM } from "../../include/uapi/errno.js";
+// IP_MINTTL, IP_FREEBIND, IP_TRANSPARENT, IP_NODEFRAG, IP_BIND_ADDRESS_NO_PORT, IP_UNICAST_IF and
+// the multicast TTL, loop and all flags (there is no multicast); IP_ROUTER_ALERT joins the
+// router-alert chain, which no packet reaches (kplay's packets carry no IP options). IP_OPTIONS
+// accepts only an empty option list. The multicast group, source filter and IP_MULTICAST_IF calls
+// are not simulated and answer as unknown options.
+import { EADDRINUSE, EADDRNOTAVAIL, EFAULT, EINVAL, ENOBUFS, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPERM } from "../../include/uapi/errno.js";
 import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, PF_INET } from "../../include/uapi/socket.js";
 import * as IN from "../../include/uapi/in.js";
 import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js";
 import { capable, CAP_NET_ADMIN, CAP_NET_RAW } from "../../kernel/capability.js";
 import { copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
-import type { Sock } from "../core/sock.js";
+import { sock_hold, sock_put, type Sock } from "../core/sock.js";
+import { dev_get_by_index } from "../core/dev.js";
+import { current } from "../../kernel/sched/task.js";
+import type { Kernel } from "../../kernel/kernel.js";
 import { nf_getsockopt, nf_setsockopt } from "../netfilter/nf_sockopt.js";
 import * as C from "./inet_sock.js";
 import { inet_sk, TCP_ESTABLISHED } from "./inet_sock.js";
@@ -26,6 +30,11 @@ import { ip_route_output } from "./route.js";
 /** ip_mroute_opt(): always false without CONFIG_IP_MROUTE (include/linux/mroute.h). */
 function ip_mroute_opt(_opt: number): boolean {
   return false;
+}
+
+/** ntohl() of a 32-bit value (the ifindex of IP_UNICAST_IF travels in network order). */
+function ntohl(v: number): number {
+  return (((v & 0xff) << 24) | ((v >>> 8 & 0xff) << 16) | ((v >>> 16 & 0xff) << 8) | (v >>> 24)) >>> 0;
 }
 
 /** ip_tos2prio[] (net/ipv4/route.c): TC_PRIO_* by the TOS bits. */
@@ -69,6 +78,31 @@ const CMSG_OPTIONS: ReadonlyMap<number, number> = new Map([
   [IN.IP_RECVFRAGSIZE, C.IP_CMSG_RECVFRAGSIZE],
 ]);
 
+/** net->ipv4.ra_chain of each kernel: the raw sockets that asked for IP_ROUTER_ALERT packets. */
+const ra_chains = new WeakMap<Kernel, Sock[]>();
+
+/**
+ * ip_ra_control(sk, on): join (holding a reference) or leave the router-alert chain. Raw sockets
+ * only, not IPPROTO_RAW (-EINVAL); joining twice is -EADDRINUSE, leaving when not in it -ENOBUFS.
+ */
+export function ip_ra_control(sk: Sock, on: boolean): number {
+  if (sk.sk_type !== SOCK_RAW || inet_sk(sk).inet_num === IN.IPPROTO_RAW) return -EINVAL;
+  const k = current().kernel;
+  let chain = ra_chains.get(k);
+  if (!chain) ra_chains.set(k, (chain = []));
+  const i = chain.indexOf(sk);
+  if (i >= 0) {
+    if (on) return -EADDRINUSE;
+    chain.splice(i, 1);
+    sock_put(sk);
+    return 0;
+  }
+  if (!on) return -ENOBUFS;
+  chain.unshift(sk);
+  sock_hold(sk);
+  return 0;
+}
+
 /** xfrm_user_policy() without CONFIG_XFRM (include/net/xfrm.h). */
 function xfrm_user_policy(): number {
   return -ENOPROTOOPT;
@@ -91,6 +125,8 @@ function do_ip_setsockopt(sk: Sock, _level: number, optname: number, optval: Soc
     }
   }
   /* If optlen==0, it is equivalent to val == 0 */
+
+  if (optname === IN.IP_ROUTER_ALERT) return ip_ra_control(sk, !!val);
 
   const cmsg = CMSG_OPTIONS.get(optname);
   if (cmsg !== undefined) {
@@ -155,6 +191,17 @@ function do_ip_setsockopt(sk: Sock, _level: number, optname: number, optval: Soc
       if (optlen < 1) return -EINVAL;
       inet.freebind = !!val;
       return 0;
+    case IN.IP_UNICAST_IF: {
+      if (optlen !== 4) return -EINVAL;
+      const ifindex = ntohl(val);
+      if (ifindex === 0) {
+        inet.uc_index = 0;
+        return 0;
+      }
+      if (!dev_get_by_index(ifindex)) return -EADDRNOTAVAIL;
+      inet.uc_index = ifindex;
+      return 0;
+    }
     case IN.IP_IPSEC_POLICY:
     case IN.IP_XFRM_POLICY:
       if (!capable(CAP_NET_ADMIN)) return -EPERM;
@@ -222,6 +269,8 @@ function ip_getsockopt_val(sk: Sock, optname: number): number | { err: number } 
       return +inet.mc_loop;
     case IN.IP_MULTICAST_ALL:
       return +inet.mc_all;
+    case IN.IP_UNICAST_IF:
+      return ntohl(inet.uc_index) | 0;
     case IN.IP_FREEBIND:
       return +inet.freebind;
     case IN.IP_TRANSPARENT:

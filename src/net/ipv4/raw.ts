@@ -22,7 +22,7 @@ import { skb_recv_datagram, sock_queue_rcv_skb } from "../core/datagram.js";
 import { inet_sk, sk_kptr, TCP_CLOSE, TCP_ESTABLISHED, type InetSock } from "./inet_sock.js";
 import { inet_addr_is_local, ip_route_output } from "./route.js";
 import { ip_local_out, ip_select_ident, ip_send, IP_DF } from "./ip_output.js";
-import { ip_getsockopt, ip_setsockopt } from "./ip_sockglue.js";
+import { ip_getsockopt, ip_ra_control, ip_setsockopt } from "./ip_sockglue.js";
 import { icmp_err_convert, icmp_out_count, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_PARAMETERPROB, ICMP_SOURCE_QUENCH, ICMP_TIME_EXCEEDED, NR_ICMP_UNREACH } from "./icmp.js";
 import { ip4_datagram_connect } from "./udp.js";
 import { mib } from "./snmp.js";
@@ -297,8 +297,12 @@ function raw_destroy(sk: Sock): void {
   inet.sk_rmem_alloc = 0;
 }
 
-/** raw_close() / sk_common_release(): destroy and unhash; inet_release drops the last reference. */
+/**
+ * raw_close(): leave the router-alert chain ("Raw sockets may have direct kernel references. Kill
+ * them."), then sk_common_release: destroy and unhash; inet_release drops the last reference.
+ */
 function raw_close(sk: Sock): void {
+  ip_ra_control(sk, false);
   raw_destroy(sk);
   raw_unhash_sk(sk);
 }
