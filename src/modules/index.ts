@@ -4,6 +4,8 @@ import { gnl_foobar_xmpl } from "./gnl_foobar_xmpl.js";
 import { hello } from "./hello.js";
 import { ida_demo } from "./ida_demo.js";
 import { ksocket } from "./ksocket.js";
+import { my_sockopt } from "./my_sockopt.js";
+import { my_sockopt2 } from "./my_sockopt2.js";
 import { oops_demo } from "./oops_demo.js";
 import { socket_demo } from "./socket_demo.js";
 import { sockno_demo } from "./sockno_demo.js";
@@ -13,6 +15,8 @@ export const demo_modules: ReadonlyMap<string, ModuleSource> = new Map([
   ["hello", hello],
   ["ida_demo", ida_demo],
   ["ksocket", ksocket],
+  ["my_sockopt", my_sockopt],
+  ["my_sockopt2", my_sockopt2],
   ["oops_demo", oops_demo],
   ["socket_demo", socket_demo],
   ["sockno_demo", sockno_demo],

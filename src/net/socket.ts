@@ -18,6 +18,8 @@ import { proc_net_protocols_init, proto_list, sock_getsockopt, sock_setsockopt, 
 import { request_module } from "../kernel/kmod.js";
 import type { PollTable } from "../fs/select.js";
 import { dev_ifconf, dev_ioctl } from "./core/dev_ioctl.js";
+import { netfilter_init } from "./netfilter/nf_sockopt.js";
+import { USER_SOCKPTR, type SockPtr } from "../include/linux/sockptr.js";
 
 /** socket_state */
 export const SS_FREE = 0;
@@ -40,7 +42,7 @@ export interface ProtoOps {
   ioctl?(sock: Socket, cmd: number, arg: unknown): MaybeAsync<number>;
   listen?(sock: Socket, backlog: number): MaybeAsync<number>;
   shutdown?(sock: Socket, how: number): MaybeAsync<number>;
-  setsockopt?(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: number): MaybeAsync<number>;
+  setsockopt?(sock: Socket, level: number, optname: number, optval: SockPtr, optlen: number): MaybeAsync<number>;
   getsockopt?(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: { value: number }): MaybeAsync<number>;
   sendmsg?(sock: Socket, msg: Msghdr, len: number): MaybeAsync<number>;
   recvmsg?(sock: Socket, msg: Msghdr, len: number, flags: number): MaybeAsync<number>;
@@ -105,11 +107,13 @@ export function sock_unregister(family: number): void {
 }
 
 /**
- * sock_init(): /proc/net/protocols, and the loader's check that a module's exit unregistered its
- * families and protos (Linux would keep dangling pointers; kplay says so and removes them).
+ * sock_init(): /proc/net/protocols, netfilter (CONFIG_NETFILTER), and the loader's check that a
+ * module's exit unregistered its families and protos (Linux would keep dangling pointers; kplay
+ * says so and removes them).
  */
 export function sock_init(k: Kernel): void {
   proc_net_protocols_init(k.proc_root.subdir.get("net")!);
+  netfilter_init(k);
   k.module_leak_checks.push((mod) => {
     const table = net_families(k);
     table.forEach((f, i) => {
@@ -404,7 +408,9 @@ export async function sys_shutdown(fd: number, how: number): Promise<number> {
   return op(sock, "shutdown")(sock, how);
 }
 
-export async function sys_setsockopt(fd: number, level: number, optname: number, optval: UserPtr, optlen: number): Promise<number> {
+/** __sys_setsockopt(): SOL_SOCKET to the core, other levels to the family, on a user sockptr_t. */
+export async function sys_setsockopt(fd: number, level: number, optname: number, user_optval: UserPtr, optlen: number): Promise<number> {
+  const optval = USER_SOCKPTR(user_optval);
   if (optlen < 0) return -EINVAL;
   const sock = sockfd_lookup(fd);
   if (typeof sock === "number") return sock;
@@ -413,6 +419,7 @@ export async function sys_setsockopt(fd: number, level: number, optname: number,
   return sock.ops.setsockopt(sock, level, optname, optval, optlen);
 }
 
+/** __sys_getsockopt(): `optlen` is the caller's int; handlers read it and write the length back. */
 export async function sys_getsockopt(fd: number, level: number, optname: number, optval: UserPtr, optlen: { value: number }): Promise<number> {
   const sock = sockfd_lookup(fd);
   if (typeof sock === "number") return sock;

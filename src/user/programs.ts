@@ -12,6 +12,7 @@ import { gnl_echo_main } from "./bin/gnl_echo.js";
 import { gnl_echo_dump_main } from "./bin/gnl_echo_dump.js";
 import { gnl_reply_with_error_main } from "./bin/gnl_reply_with_error.js";
 import { genl_main } from "./iproute2/genl/genl.js";
+import { sockopt_test_main } from "./bin/sockopt_test.js";
 
 export interface Program {
   path: string;
@@ -31,4 +32,6 @@ export const programs: Program[] = [
   { path: "/bin/gnl_echo", entry: program(gnl_echo_main), size: 431_380 },
   { path: "/bin/gnl_echo_dump", entry: program(gnl_echo_dump_main), size: 431_804 },
   { path: "/bin/gnl_reply_with_error", entry: program(gnl_reply_with_error_main), size: 436_012 },
+  { path: "/sockopt_test", entry: program(sockopt_test_main), size: 8_412 },
+  { path: "/bin/sockopt_test", entry: program(sockopt_test_main), size: 8_412 },
 ];

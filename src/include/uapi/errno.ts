@@ -45,6 +45,7 @@ export const ELOOP = 40;
 export const ENOMSG = 42;
 export const ENODATA = 61;
 export const ETIME = 62;
+export const ENONET = 64;
 export const ENOLINK = 67;
 export const EPROTO = 71;
 export const EBADMSG = 74;

@@ -3,6 +3,7 @@
 
 export const IPPROTO_IP = 0;
 export const IPPROTO_ICMP = 1;
+export const IPPROTO_IGMP = 2;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_RAW = 255;
@@ -12,12 +13,57 @@ export const INADDR_ANY = 0x00000000;
 export const INADDR_BROADCAST = 0xffffffff;
 export const INADDR_LOOPBACK = 0x7f000001;
 
+/** Socket levels (include/linux/socket.h). */
 export const SOL_IP = 0;
+export const SOL_UDP = 17;
+export const SOL_UDPLITE = 136;
+export const SOL_RAW = 255;
+
 export const IP_TOS = 1;
 export const IP_TTL = 2;
 export const IP_HDRINCL = 3;
 export const IP_OPTIONS = 4;
+export const IP_ROUTER_ALERT = 5;
+export const IP_RECVOPTS = 6;
+export const IP_RETOPTS = 7;
+export const IP_PKTINFO = 8;
+export const IP_PKTOPTIONS = 9;
+export const IP_MTU_DISCOVER = 10;
 export const IP_RECVERR = 11;
+export const IP_RECVTTL = 12;
+export const IP_RECVTOS = 13;
+export const IP_MTU = 14;
+export const IP_FREEBIND = 15;
+export const IP_IPSEC_POLICY = 16;
+export const IP_XFRM_POLICY = 17;
+export const IP_PASSSEC = 18;
+export const IP_TRANSPARENT = 19;
+export const IP_RECVORIGDSTADDR = 20;
+export const IP_MINTTL = 21;
+export const IP_NODEFRAG = 22;
+export const IP_CHECKSUM = 23;
+export const IP_BIND_ADDRESS_NO_PORT = 24;
+export const IP_RECVFRAGSIZE = 25;
+export const IP_RECVERR_RFC4884 = 26;
+
+/** IP_MTU_DISCOVER values */
+export const IP_PMTUDISC_DONT = 0;
+export const IP_PMTUDISC_WANT = 1;
+export const IP_PMTUDISC_DO = 2;
+export const IP_PMTUDISC_PROBE = 3;
+export const IP_PMTUDISC_INTERFACE = 4;
+export const IP_PMTUDISC_OMIT = 5;
+
+export const IP_MULTICAST_IF = 32;
+export const IP_MULTICAST_TTL = 33;
+export const IP_MULTICAST_LOOP = 34;
+export const IP_ADD_MEMBERSHIP = 35;
+export const IP_DROP_MEMBERSHIP = 36;
+export const IP_MULTICAST_ALL = 49;
+export const IP_UNICAST_IF = 50;
+
+/** SOL_RAW options of an IPPROTO_ICMP raw socket (include/uapi/linux/icmp.h). */
+export const ICMP_FILTER = 1;
 
 /** sizeof(struct sockaddr_in): family (host order), port and address (network order), 8 zero bytes. */
 export const SOCKADDR_IN_SIZE = 16;

@@ -61,6 +61,7 @@ export const MSG_TRUNC = 0x20;
 export const MSG_DONTWAIT = 0x40;
 export const MSG_EOR = 0x80;
 export const MSG_WAITALL = 0x100;
+export const MSG_ERRQUEUE = 0x2000;
 export const MSG_NOSIGNAL = 0x4000;
 export const MSG_CMSG_CLOEXEC = 0x40000000;
 

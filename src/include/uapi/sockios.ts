@@ -4,6 +4,10 @@
 // unsigned long mem_start, mem_end; unsigned short base_addr; unsigned char irq, dma, port).
 // Little-endian, as armv7l runs; the addresses inside sockaddr_in are in network order.
 
+/** SIOCINQ and SIOCOUTQ are FIONREAD and TIOCOUTQ (include/uapi/asm-generic/ioctls.h); their argument is an int. */
+export const SIOCINQ = 0x541b;
+export const SIOCOUTQ = 0x5411;
+
 export const SIOCADDRT = 0x890b;
 export const SIOCDELRT = 0x890c;
 export const SIOCRTMSG = 0x890d;

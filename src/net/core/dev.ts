@@ -79,6 +79,11 @@ export function register_netdev(dev: NetDevice, k: Kernel = current().kernel): n
   return 0;
 }
 
+/** dev_get_by_index(ifindex) */
+export function dev_get_by_index(ifindex: number): NetDevice | null {
+  return net_state().devices.find((d) => d.ifindex === ifindex) ?? null;
+}
+
 export function dev_get_by_name(name: string): NetDevice | null {
   return net_state().devices.find((d) => d.name === name) ?? null;
 }

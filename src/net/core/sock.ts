@@ -1,12 +1,13 @@
 // Mirrors include/net/sock.h and net/core/sock.c: struct sock, struct proto and the proto list
 // (proto_register, /proc/net/protocols), sk_alloc/sk_free with the module reference a sock holds,
-// sock_init_data, the SOL_SOCKET options, and the sock_no_* stubs.
+// sock_init_data, the SOL_SOCKET options, sock_common_{set,get}sockopt, and the sock_no_* stubs.
 import { EFAULT, EINVAL, ENODEV, ENOPROTOOPT, EOPNOTSUPP } from "../../include/uapi/errno.js";
 import * as S from "../../include/uapi/socket.js";
 import { module_name, module_put, try_module_get, type Module } from "../../kernel/module/module.js";
 import { current } from "../../kernel/sched/task.js";
 import { WaitQueueHead } from "../../kernel/sched/wait.js";
-import { copy_from_user, copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
+import { copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
+import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { proc_create } from "../../fs/proc/generic.js";
 import { seq_printf, single_proc_ops } from "../../fs/proc/seq_file.js";
@@ -171,21 +172,21 @@ export function sock_init_data(sock: Socket | null, sk: Sock): void {
   sk.sk_socket = sock;
 }
 
-/** The int at a __user optval: -EINVAL when shorter than an int, -EFAULT on a bad pointer. */
-function get_int(optval: UserPtr, optlen: number): number | { err: number } {
+/** The int at optval: -EINVAL when shorter than an int, -EFAULT on a bad pointer. */
+function get_int(optval: SockPtr, optlen: number): number | { err: number } {
   if (optlen < 4) return { err: -EINVAL };
   const b = new Uint8Array(4);
-  if (copy_from_user(b, optval, 4)) return { err: -EFAULT };
+  if (copy_from_sockptr(b, optval, 4)) return { err: -EFAULT };
   return new DataView(b.buffer).getInt32(0, true);
 }
 
 /** sock_setsockopt(): the SOL_SOCKET options the core handles itself. */
-export function sock_setsockopt(sock: Socket, _level: number, optname: number, optval: UserPtr, optlen: number): number {
+export function sock_setsockopt(sock: Socket, _level: number, optname: number, optval: SockPtr, optlen: number): number {
   const sk = sock.sk!;
   if (optname === S.SO_RCVTIMEO || optname === S.SO_SNDTIMEO) {
     if (optlen < 8) return -EINVAL;
     const b = new Uint8Array(8);
-    if (copy_from_user(b, optval, 8)) return -EFAULT;
+    if (copy_from_sockptr(b, optval, 8)) return -EFAULT;
     const dv = new DataView(b.buffer);
     const sec = dv.getInt32(0, true);
     const usec = dv.getInt32(4, true);
@@ -198,7 +199,7 @@ export function sock_setsockopt(sock: Socket, _level: number, optname: number, o
   if (optname === S.SO_LINGER) {
     if (optlen < 8) return -EINVAL;
     const b = new Uint8Array(8);
-    if (copy_from_user(b, optval, 8)) return -EFAULT;
+    if (copy_from_sockptr(b, optval, 8)) return -EFAULT;
     const dv = new DataView(b.buffer);
     if (dv.getInt32(0, true)) sk.sk_flags.add("SOCK_LINGER");
     else sk.sk_flags.delete("SOCK_LINGER");
@@ -295,6 +296,18 @@ export function sock_getsockopt(sock: Socket, _level: number, optname: number, o
   if (copy_to_user(optval, b, len)) return -EFAULT;
   optlen.value = len;
   return 0;
+}
+
+/** sock_common_setsockopt(): the protocol's setsockopt, for the levels the socket core does not own. */
+export function sock_common_setsockopt(sock: Socket, level: number, optname: number, optval: SockPtr, optlen: number): number {
+  const sk = sock.sk!;
+  return (sk.sk_prot.setsockopt as (s: Sock, l: number, o: number, v: SockPtr, n: number) => number)(sk, level, optname, optval, optlen);
+}
+
+/** sock_common_getsockopt(): the protocol's getsockopt. */
+export function sock_common_getsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: { value: number }): number {
+  const sk = sock.sk!;
+  return (sk.sk_prot.getsockopt as (s: Sock, l: number, o: number, v: UserPtr, n: { value: number }) => number)(sk, level, optname, optval, optlen);
 }
 
 /** sock_error(sk): take the pending error (-errno) or 0. */

@@ -1,4 +1,5 @@
-// Mirrors include/net/inet_sock.h: the IPv4 part of a sock (addresses and ports, host order here).
+// Mirrors include/net/inet_sock.h: the IPv4 part of a sock (addresses and ports, host order here),
+// with the per-socket IP options of net/ipv4/ip_sockglue.c.
 import type { Sock } from "../core/sock.js";
 import type { SkBuff } from "../core/skbuff.js";
 
@@ -6,19 +7,48 @@ import type { SkBuff } from "../core/skbuff.js";
 export const TCP_ESTABLISHED = 1;
 export const TCP_CLOSE = 7;
 
+/** inet->cmsg_flags: which ancillary data recvmsg would attach. */
+export const IP_CMSG_PKTINFO = 1 << 0;
+export const IP_CMSG_TTL = 1 << 1;
+export const IP_CMSG_TOS = 1 << 2;
+export const IP_CMSG_RECVOPTS = 1 << 3;
+export const IP_CMSG_RETOPTS = 1 << 4;
+export const IP_CMSG_PASSSEC = 1 << 5;
+export const IP_CMSG_ORIGDSTADDR = 1 << 6;
+export const IP_CMSG_CHECKSUM = 1 << 7;
+export const IP_CMSG_RECVFRAGSIZE = 1 << 8;
+
 export interface InetSock extends Sock {
   /** Bound local address (inet_rcv_saddr) and the source address used (inet_saddr). */
   inet_rcv_saddr: number;
   inet_saddr: number;
-  /** Local port (inet_num); 0 when unbound. */
+  /** Local port (inet_num); 0 when unbound. A raw socket's is its protocol. */
   inet_num: number;
   inet_daddr: number;
   inet_dport: number;
   inet_id: number;
+  /** IP_UNICAST_IF: the interface unicasts go out on (0: by route). */
+  uc_index: number;
+  /** IP_TTL; -1 means the default (sysctl ip_default_ttl). */
   uc_ttl: number;
+  /** IP_TOS, a u8. */
   tos: number;
+  /** IP_MINTTL, IP_MULTICAST_TTL, IP_MTU_DISCOVER (u8s). */
+  min_ttl: number;
+  mc_ttl: number;
+  pmtudisc: number;
+  /** IP_RECVERR, IP_HDRINCL, IP_FREEBIND, IP_MULTICAST_LOOP, ... (bit fields in C). */
   recverr: boolean;
   hdrincl: boolean;
+  freebind: boolean;
+  transparent: boolean;
+  mc_loop: boolean;
+  mc_all: boolean;
+  nodefrag: boolean;
+  bind_address_no_port: boolean;
+  recverr_rfc4884: boolean;
+  /** IP_PKTINFO, IP_RECVTTL, IP_RECVTOS, ...: IP_CMSG_* bits. */
+  cmsg_flags: number;
   sk_receive_queue: SkBuff[];
   sk_rmem_alloc: number;
   sk_drops: number;
@@ -29,4 +59,12 @@ export interface InetSock extends Sock {
 
 export function inet_sk(sk: Sock): InetSock {
   return sk as InetSock;
+}
+
+/**
+ * The `%pK` column of /proc/net/{udp,raw}: a stand-in kernel address for the sock, stable for a
+ * socket (derived from its inode number).
+ */
+export function sk_kptr(sk: InetSock): string {
+  return (0xc0000000 + ((sk.sk_ino * 0x340) & 0x0fffffff)).toString(16).toUpperCase().padStart(8, "0");
 }

@@ -1,9 +1,11 @@
 // Mirrors net/ipv4/udp.c: the UDP port table (bind conflicts, random ephemeral ports), sending real
 // datagrams with checksums, the receive queue bounded by SO_RCVBUF, recvmsg with MSG_PEEK,
 // MSG_TRUNC, MSG_DONTWAIT and SO_RCVTIMEO, ICMP errors for connected sockets, poll, /proc/net/udp.
-import { EADDRINUSE, EAGAIN, EDESTADDRREQ, EINVAL, EMSGSIZE, EAFNOSUPPORT, ECONNREFUSED, ENOIOCTLCMD, ENOPROTOOPT, EOPNOTSUPP } from "../../include/uapi/errno.js";
+import { EADDRINUSE, EAGAIN, EDESTADDRREQ, EFAULT, EINVAL, EMSGSIZE, EAFNOSUPPORT, ECONNREFUSED, ENOIOCTLCMD, ENOPROTOOPT, EOPNOTSUPP } from "../../include/uapi/errno.js";
 import { AF_INET, AF_UNSPEC, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC } from "../../include/uapi/socket.js";
-import { IPPROTO_UDP, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE } from "../../include/uapi/in.js";
+import { IPPROTO_UDP, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE, SOL_UDP, SOL_UDPLITE } from "../../include/uapi/in.js";
+import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js";
+import type { UserPtr } from "../../kernel/uaccess.js";
 import { csum_partial, csum_tcpudp_magic } from "../../lib/checksum.js";
 import { current } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
@@ -11,12 +13,14 @@ import { wait_event_interruptible_timeout } from "../../kernel/sched/wait.js";
 import { sock_error, MAX_SCHEDULE_TIMEOUT, type Proto, type Sock } from "../core/sock.js";
 import type { Msghdr } from "../core/msghdr.js";
 import type { SkBuff } from "../core/skbuff.js";
-import { TCP_CLOSE, TCP_ESTABLISHED, inet_sk, type InetSock } from "./inet_sock.js";
+import { TCP_CLOSE, TCP_ESTABLISHED, inet_sk, sk_kptr, type InetSock } from "./inet_sock.js";
 import { ip_route_output } from "./route.js";
 import { ip_send } from "./ip_output.js";
 import { icmp_send, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from "./icmp.js";
 import { mib } from "./snmp.js";
-import { poll_wait, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, type PollTable } from "../../fs/select.js";
+import { ip_getsockopt, ip_setsockopt } from "./ip_sockglue.js";
+import type { PollTable } from "../../fs/select.js";
+import { datagram_poll } from "../core/datagram.js";
 import type { File } from "../../fs/file.js";
 import type { Socket } from "../socket.js";
 
@@ -119,7 +123,7 @@ export function udp_sendmsg(sk: Sock, msg: Msghdr, len: number): number {
   const data = new Uint8Array(len);
   msg.msg_iter.copy_from(data, len);
   const m = mib();
-  const r = ip_send({ saddr, daddr: rt.daddr, protocol: IPPROTO_UDP, tos: inet.tos, ttl: inet.uc_ttl > 0 ? inet.uc_ttl : undefined }, udp_build(saddr, rt.daddr, inet.inet_num, dport, data));
+  const r = ip_send({ saddr, daddr: rt.daddr, protocol: IPPROTO_UDP, tos: inet.tos, ttl: inet.uc_ttl > 0 ? inet.uc_ttl : undefined, sk: inet }, udp_build(saddr, rt.daddr, inet.inet_num, dport, data));
   if (r < 0) {
     m.udp.SndbufErrors++;
     return r;
@@ -245,26 +249,12 @@ export async function udp_recvmsg(sk: Sock, msg: Msghdr, len: number, flags: num
   return flags & MSG_TRUNC ? ulen : copied;
 }
 
-/** sk_shutdown bits (include/net/sock.h) */
-const RCV_SHUTDOWN = 1;
-const SHUTDOWN_MASK = 3;
-
 /**
- * udp_poll(), which is datagram_poll() (net/core/datagram.c) for UDP: an error is POLLERR, a shut
- * receive side is readable (and POLLRDHUP), both sides shut is POLLHUP, a queued datagram is
- * readable. Always writable: kplay does not account send-buffer memory (sock_writeable holds).
- * The queue is checked when it is filled, so there is no first_packet_length() recheck.
+ * udp_poll(): datagram_poll(). The queue is checked when it is filled, so there is no
+ * first_packet_length() recheck.
  */
 export function udp_poll(file: File, sock: Socket, wait: PollTable | null): number {
-  const sk = sock.sk!;
-  poll_wait(file, sk.sk_wq, wait);
-  let mask = 0;
-  if (sk.sk_err) mask |= POLLERR;
-  if (sk.sk_shutdown & RCV_SHUTDOWN) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-  if (sk.sk_shutdown === SHUTDOWN_MASK) mask |= POLLHUP;
-  if (inet_sk(sk).sk_receive_queue.length) mask |= POLLIN | POLLRDNORM;
-  mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
-  return mask;
+  return datagram_poll(file, sock, wait);
 }
 
 /** udp_disconnect(): forget the peer (connect to AF_UNSPEC). */
@@ -307,9 +297,28 @@ function udp_lib_hash(): never {
 }
 
 /**
- * udp_prot (sizes for 32-bit ARM). The socket options and ioctls of a UDP socket are answered by
- * its proto_ops in kplay; the entries here give /proc/net/protocols udp_prot's row.
+ * udp_lib_setsockopt(): SOL_UDP. The value must be an int; the UDP options themselves (UDP_CORK,
+ * UDP_ENCAP, UDP_SEGMENT, UDP_GRO, ...) are not simulated and answer -ENOPROTOOPT.
  */
+function udp_lib_setsockopt(_sk: Sock, _level: number, _optname: number, optval: SockPtr, optlen: number): number {
+  if (optlen < 4) return -EINVAL;
+  if (copy_from_sockptr(new Uint8Array(4), optval, 4)) return -EFAULT;
+  return -ENOPROTOOPT;
+}
+
+/** udp_setsockopt(): SOL_UDP here, every other level to ip_setsockopt. */
+export function udp_setsockopt(sk: Sock, level: number, optname: number, optval: SockPtr, optlen: number): number {
+  if (level === SOL_UDP || level === SOL_UDPLITE) return udp_lib_setsockopt(sk, level, optname, optval, optlen);
+  return ip_setsockopt(sk, level, optname, optval, optlen);
+}
+
+/** udp_getsockopt(): SOL_UDP (no option simulated: -ENOPROTOOPT), every other level to ip_getsockopt. */
+export function udp_getsockopt(sk: Sock, level: number, optname: number, optval: UserPtr, optlen: { value: number }): number {
+  if (level === SOL_UDP || level === SOL_UDPLITE) return -ENOPROTOOPT;
+  return ip_getsockopt(sk, level, optname, optval, optlen);
+}
+
+/** udp_prot (sizes for 32-bit ARM). */
 export const udp_prot: Proto = {
   name: "UDP",
   obj_size: 704,
@@ -320,8 +329,8 @@ export const udp_prot: Proto = {
   ioctl: () => -ENOIOCTLCMD,
   init: () => 0,
   destroy: udp_close,
-  setsockopt: () => -ENOPROTOOPT,
-  getsockopt: () => -ENOPROTOOPT,
+  setsockopt: udp_setsockopt,
+  getsockopt: udp_getsockopt,
   sendmsg: udp_sendmsg,
   recvmsg: udp_recvmsg,
   sendpage: () => -EOPNOTSUPP,
@@ -340,7 +349,7 @@ export function proc_net_udp(k: Kernel): string {
   for (const sk of socks) {
     const bucket = String(sk.inet_num & UDP_HTABLE_MASK).padStart(5);
     s += pad(
-      `${bucket}: ${hex(le(sk.inet_rcv_saddr), 8)}:${hex(sk.inet_num, 4)} ${hex(le(sk.inet_daddr), 8)}:${hex(sk.inet_dport, 4)} ${hex(sk.sk_state, 2)} ${hex(0, 8)}:${hex(sk.sk_rmem_alloc, 8)} 00:00000000 00000000 ${String(sk.sk_uid).padStart(5)} ${String(0).padStart(8)} ${sk.sk_ino} ${sk.sk_refcnt + 1} ${hex(0xc0000000 + ((sk.sk_ino * 0x340) & 0x0fffffff), 8)} ${sk.sk_drops}`,
+      `${bucket}: ${hex(le(sk.inet_rcv_saddr), 8)}:${hex(sk.inet_num, 4)} ${hex(le(sk.inet_daddr), 8)}:${hex(sk.inet_dport, 4)} ${hex(sk.sk_state, 2)} ${hex(0, 8)}:${hex(sk.sk_rmem_alloc, 8)} 00:00000000 00000000 ${String(sk.sk_uid).padStart(5)} ${String(0).padStart(8)} ${sk.sk_ino} ${sk.sk_refcnt + 1} ${sk_kptr(sk)} ${sk.sk_drops}`,
     );
   }
   return s;

@@ -9,7 +9,8 @@ import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
 import { current } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { wait_event_interruptible_timeout } from "../../kernel/sched/wait.js";
-import { copy_from_user, copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
+import { copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
+import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js";
 import { proc_create } from "../../fs/proc/generic.js";
 import { seq_puts, single_proc_ops } from "../../fs/proc/seq_file.js";
 import { sock_register, type NetProtoFamily, type ProtoOps, type Socket } from "../socket.js";
@@ -399,12 +400,12 @@ async function netlink_recvmsg(sock: Socket, msg: Msghdr, len: number, flags: nu
   return flags & MSG_TRUNC ? d.data.length : copied;
 }
 
-function netlink_setsockopt(sock: Socket, level: number, optname: number, optval: UserPtr, optlen: number): number {
+function netlink_setsockopt(sock: Socket, level: number, optname: number, optval: SockPtr, optlen: number): number {
   const nlk = nlk_sk(sock.sk!);
   if (level !== NL.SOL_NETLINK) return -ENOPROTOOPT;
   if (optlen < 4) return -EINVAL;
   const b = new Uint8Array(4);
-  if (copy_from_user(b, optval, 4)) return -EFAULT;
+  if (copy_from_sockptr(b, optval, 4)) return -EFAULT;
   const v = new DataView(b.buffer).getUint32(0, true);
   switch (optname) {
     case NL.NETLINK_ADD_MEMBERSHIP:

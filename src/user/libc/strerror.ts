@@ -46,6 +46,7 @@ const errlist: Record<number, string> = {
   [E.ENOMSG]: "No message of desired type",
   [E.ENODATA]: "No data available",
   [E.ETIME]: "Timer expired",
+  [E.ENONET]: "Machine is not on the network",
   [E.ENOLINK]: "Link has been severed",
   [E.EPROTO]: "Protocol error",
   [E.EBADMSG]: "Bad message",
