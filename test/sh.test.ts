@@ -116,3 +116,16 @@ describe("interactive ash", () => {
     expect(r.actual).toBe(t);
   });
 });
+
+describe("help", () => {
+  it("lists the builtins as BusyBox ash does, then the tutorials' programs (a kplay extension)", async () => {
+    const k = boot();
+    const out = (await sh(k, "help")).stdout;
+    expect(out.startsWith("Built-in commands:\n------------------\n\t. : [ break cd")).toBe(true);
+    expect(out).toContain("\n\nTutorial programs (kplay):\n--------------------------\n");
+    for (const p of ["my_sock", "sockopt_test", "gnl_user_pure", "gnl_user_libnl", "gnl_echo", "gnl_echo_dump", "gnl_reply_with_error"]) {
+      expect(out).toMatch(new RegExp(`^\\t${p} +\\S`, "m"));
+      expect((await sh(k, `type ${p}`)).stdout).toBe(`${p} is /bin/${p}\n`);
+    }
+  });
+});

@@ -19,19 +19,21 @@ export interface Program {
   entry: ProgramEntry;
   /** File size ls shows. */
   size: number;
+  /** For a tutorial's program: what it does, for the shell's `help` (a kplay extension). */
+  tutorial?: string;
 }
 
 export const programs: Program[] = [
   { path: "/bin/dmesg", entry: program(dmesg_main), size: 67_852 },
   { path: "/my_sock", entry: program(my_sock_main), size: 8_668 },
-  { path: "/bin/my_sock", entry: program(my_sock_main), size: 8_668 },
-  { path: "/bin/socktest", entry: program(socktest_main), size: 13_412 },
+  { path: "/bin/my_sock", entry: program(my_sock_main), size: 8_668, tutorial: "socket_demo's client: socket, bind, listen, write, read on family 45" },
+  { path: "/bin/socktest", entry: program(socktest_main), size: 13_412, tutorial: "one socket, the calls you name: socktest FAMILY TYPE [PROTO] CALL..." },
   { path: "/sbin/genl", entry: program(genl_main), size: 71_196 },
-  { path: "/bin/gnl_user_pure", entry: program(gnl_user_pure_main), size: 8_812 },
-  { path: "/bin/gnl_user_libnl", entry: program(gnl_user_libnl_main), size: 9_076 },
-  { path: "/bin/gnl_echo", entry: program(gnl_echo_main), size: 431_380 },
-  { path: "/bin/gnl_echo_dump", entry: program(gnl_echo_dump_main), size: 431_804 },
-  { path: "/bin/gnl_reply_with_error", entry: program(gnl_reply_with_error_main), size: 436_012 },
+  { path: "/bin/gnl_user_pure", entry: program(gnl_user_pure_main), size: 8_812, tutorial: "gnl_foobar_xmpl echo over raw netlink sockets (user-pure.c)" },
+  { path: "/bin/gnl_user_libnl", entry: program(gnl_user_libnl_main), size: 9_076, tutorial: "gnl_foobar_xmpl echo with libnl (user-libnl.c)" },
+  { path: "/bin/gnl_echo", entry: program(gnl_echo_main), size: 431_380, tutorial: "gnl_foobar_xmpl echo (echo.rs, neli)" },
+  { path: "/bin/gnl_echo_dump", entry: program(gnl_echo_dump_main), size: 431_804, tutorial: "gnl_foobar_xmpl dump, twice (echo_with_dump_flag.rs)" },
+  { path: "/bin/gnl_reply_with_error", entry: program(gnl_reply_with_error_main), size: 436_012, tutorial: "gnl_foobar_xmpl's failing command (reply_with_error.rs)" },
   { path: "/sockopt_test", entry: program(sockopt_test_main), size: 8_412 },
-  { path: "/bin/sockopt_test", entry: program(sockopt_test_main), size: 8_412 },
+  { path: "/bin/sockopt_test", entry: program(sockopt_test_main), size: 8_412, tutorial: "my_sockopt's client: setsockopt/getsockopt 999.. on a raw socket" },
 ];

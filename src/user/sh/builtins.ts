@@ -1,5 +1,6 @@
 // Mirrors the builtin table of shell/ash.c (builtintab) and the builtins themselves. echo, test
 // and kill are BusyBox applets that ash runs in-process, so their messages carry applet_name.
+import { programs } from "../programs.js";
 import { O_RDONLY, S_ISDIR, S_ISREG } from "../../include/uapi/fcntl.js";
 import { chdir, close, getcwd, open, read, sched_yield, stat } from "../libc/unistd.js";
 import { libc } from "../libc/state.js";
@@ -332,7 +333,11 @@ function helpcmd(): number {
       col = 0;
     }
   }
-  out(s + "\n");
+  s += "\n";
+  /* kplay: the tutorials' programs, which BusyBox's help cannot know about */
+  s += "\nTutorial programs (kplay):\n--------------------------\n";
+  for (const p of programs) if (p.tutorial) s += `\t${p.path.slice(p.path.lastIndexOf("/") + 1).padEnd(22)}${p.tutorial}\n`;
+  out(s);
   return 0;
 }
 
