@@ -4,8 +4,7 @@ import type { Sock } from "../core/sock.js";
 import type { SkBuff } from "../core/skbuff.js";
 
 /** TCP states that UDP reuses for sk_state (include/net/tcp_states.h). */
-export const TCP_ESTABLISHED = 1;
-export const TCP_CLOSE = 7;
+export { TCP_ESTABLISHED, TCP_CLOSE } from "./tcp_states.js";
 
 /** inet->cmsg_flags: which ancillary data recvmsg would attach. */
 export const IP_CMSG_PKTINFO = 1 << 0;
@@ -55,6 +54,8 @@ export interface InetSock extends Sock {
   /** The uid of the socket's creator, for /proc/net/udp. */
   sk_uid: number;
   sk_ino: number;
+  /** The stand-in kernel address of a sock from a slab of its own (TCP); see sk_kptr. */
+  sk_kaddr?: number;
 }
 
 export function inet_sk(sk: Sock): InetSock {
@@ -62,9 +63,11 @@ export function inet_sk(sk: Sock): InetSock {
 }
 
 /**
- * The `%pK` column of /proc/net/{udp,raw}: a stand-in kernel address for the sock, stable for a
- * socket (derived from its inode number).
+ * The `%pK` column of /proc/net/{udp,raw,tcp}: a stand-in kernel address for the sock, stable for
+ * its life: its slab address when it has one (TCP socks, request and TIME_WAIT socks, which may
+ * have no inode), else derived from its inode number.
  */
-export function sk_kptr(sk: InetSock): string {
-  return (0xc0000000 + ((sk.sk_ino * 0x340) & 0x0fffffff)).toString(16).toUpperCase().padStart(8, "0");
+export function sk_kptr(sk: { sk_ino?: number; sk_kaddr?: number }): string {
+  const addr = sk.sk_kaddr ?? 0xc0000000 + (((sk.sk_ino ?? 0) * 0x340) & 0x0fffffff);
+  return (addr >>> 0).toString(16).toUpperCase().padStart(8, "0");
 }
