@@ -23,6 +23,11 @@ export interface InetSock extends Sock {
   inet_saddr: number;
   /** Local port (inet_num); 0 when unbound. A raw socket's is its protocol. */
   inet_num: number;
+  /**
+   * The source port segments carry (inet_sport): TCP sets it with inet_num and keeps it when a
+   * closing socket gives its port back; undefined for the protocols that use inet_num alone.
+   */
+  inet_sport?: number;
   inet_daddr: number;
   inet_dport: number;
   inet_id: number;
