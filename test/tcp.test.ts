@@ -18,6 +18,10 @@ import { POLLIN, POLLOUT, POLLHUP, POLLRDHUP, POLLERR } from "../src/fs/select.j
 import { SIGPIPE } from "../src/include/uapi/signal.js";
 import { SOL_TCP, TCP_INFO, TCP_MAXSEG, TCP_NODELAY } from "../src/include/uapi/tcp.js";
 import { dev_queue_xmit } from "../src/net/core/dev.js";
+import { kernel_accept, kernel_bind, kernel_connect, kernel_getpeername, kernel_getsockname, kernel_listen, kernel_msghdr, kernel_recvmsg, kernel_sendmsg, kernel_sock_shutdown, sock_create_kern, sock_release } from "../src/net/kernel_socket.js";
+import type { Socket } from "../src/net/socket.js";
+import { IPPROTO_TCP } from "../src/include/uapi/in.js";
+import { O_NONBLOCK } from "../src/include/uapi/fcntl.js";
 
 const lo = (port: number): Uint8Array => make_sockaddr_in(S.AF_INET, port, INADDR_LOOPBACK);
 const any = (port: number): Uint8Array => make_sockaddr_in(S.AF_INET, port, INADDR_ANY);
@@ -661,3 +665,56 @@ describe("/proc/net/tcp and the Tcp: counters", () => {
     );
   });
 });
+
+describe("in-kernel TCP sockets (kernel-net-facts §7)", () => {
+  it("listen, connect, accept, kernel_sendmsg and kernel_recvmsg with kvecs, and shutdown, as an in-kernel FTP client uses them", async () => {
+    const k = boot();
+    const got: string[] = [];
+    install(k, "/bin/t", async () => {
+      const ctrl_srv = (await sock_create_kern(null, S.AF_INET, S.SOCK_STREAM, IPPROTO_TCP)) as Socket;
+      const data_srv = (await sock_create_kern(null, S.AF_INET, S.SOCK_STREAM, IPPROTO_TCP)) as Socket;
+      got.push(`bind ${await kernel_bind(data_srv, lo(2000), SOCKADDR_IN_SIZE)} listen ${await kernel_listen(data_srv, 1)}`);
+      await kernel_bind(ctrl_srv, lo(21), SOCKADDR_IN_SIZE);
+      await kernel_listen(ctrl_srv, 5);
+      got.push(`nonblocking accept ${await kernel_accept(data_srv, O_NONBLOCK)}`);
+      const ctrl = (await sock_create_kern(null, S.AF_INET, S.SOCK_STREAM, IPPROTO_TCP)) as Socket;
+      got.push(`connect ${await kernel_connect(ctrl, lo(21), SOCKADDR_IN_SIZE, 0)}`);
+      const ctrl_acc = (await kernel_accept(ctrl_srv, 0)) as Socket;
+      const line = enc.encode("PORT 127,0,0,1,7,208\r\n");
+      got.push(`sendmsg ${await kernel_sendmsg(ctrl, kernel_msghdr(), [{ iov_base: line.subarray(0, 5), iov_len: 5 }, { iov_base: line.subarray(5), iov_len: line.length - 5 }], 2, line.length)}`);
+      const buf = new Uint8Array(64);
+      const n = (await kernel_recvmsg(ctrl_acc, kernel_msghdr(), [{ iov_base: buf, iov_len: 64 }], 1, 64, 0)) as number;
+      got.push(`recvmsg ${n} ${JSON.stringify(dec.decode(buf.subarray(0, n)))}`);
+      // the server side opens the data connection to 127.0.0.1:2000
+      const data = (await sock_create_kern(null, S.AF_INET, S.SOCK_STREAM, IPPROTO_TCP)) as Socket;
+      await kernel_connect(data, lo(2000), SOCKADDR_IN_SIZE, 0);
+      const data_acc = (await kernel_accept(data_srv, 0)) as Socket;
+      const name = new Uint8Array(128);
+      const len = kernel_getpeername(data_acc, name);
+      const peer = parse_sockaddr_in(name);
+      got.push(`accepted ${len} from 127.0.0.1 ${peer.addr === INADDR_LOOPBACK} port ${peer.port === local_port_k(data)}`);
+      await kernel_sendmsg(data, kernel_msghdr(), [{ iov_base: enc.encode("file body"), iov_len: 9 }], 1, 9);
+      got.push(`shutdown ${await kernel_sock_shutdown(data, S.SHUT_WR)}`);
+      let total = "";
+      for (;;) {
+        const r = (await kernel_recvmsg(data_acc, kernel_msghdr(), [{ iov_base: buf, iov_len: 4 }], 1, 4, 0)) as number;
+        if (r <= 0) break;
+        total += dec.decode(buf.subarray(0, r));
+      }
+      got.push(`data ${total}`);
+      for (const s of [data_acc, data, data_srv, ctrl_acc, ctrl, ctrl_srv]) await sock_release(s);
+      return 0;
+    });
+    await run(k, ["/bin/t"]);
+    expect(got).toEqual(["bind 0 listen 0", "nonblocking accept -11", "connect 0", "sendmsg 22", 'recvmsg 22 "PORT 127,0,0,1,7,208\\r\\n"', "accepted 16 from 127.0.0.1 true port true", "shutdown 0", "data file body"]);
+    // the connections closed in order: the data connection's server side and the control client went first, so they wait in TIME_WAIT
+    const states = (await sh(k, "cat /proc/net/tcp")).stdout.split("\n").slice(1).filter(Boolean).map((l) => l.trim().split(/\s+/).slice(1, 4).join(" "));
+    expect(states).toEqual([expect.stringMatching(/^0100007F:[0-9A-F]{4} 0100007F:07D0 06$/), expect.stringMatching(/^0100007F:0015 0100007F:[0-9A-F]{4} 06$/)]);
+  });
+});
+
+function local_port_k(sock: Socket): number {
+  const a = new Uint8Array(128);
+  kernel_getsockname(sock, a);
+  return parse_sockaddr_in(a).port;
+}
