@@ -24,13 +24,21 @@ export interface Clock {
 interface PendingTimer extends Timer {
   fn: () => void;
   seq: number;
+  /** Still in the clock's list (not swept, not taken to fire). */
+  listed: boolean;
 }
 
-/** A deterministic clock: time advances by tick() and by advanceToNextTimer(), never by itself. */
+/**
+ * A deterministic clock: time advances by tick() and by advanceToNextTimer(), never by itself.
+ * Deleting a timer only marks it; the marked ones are swept when they are half the list, so that
+ * arming and deleting stay cheap with many timers pending (TCP re-arms its timers on every
+ * segment, and every TIME_WAIT socket holds one for 60 s).
+ */
 export class VirtualClock implements Clock {
   private ns = 0;
   private seq = 0;
   private timers: PendingTimer[] = [];
+  private cancelled = 0;
 
   constructor(readonly bootEpochMs = Date.UTC(2023, 7, 6, 8, 0, 0)) {}
 
@@ -47,19 +55,28 @@ export class VirtualClock implements Clock {
   }
 
   addTimer(expires: number, fn: () => void): Timer {
-    const t: PendingTimer = { expires, fn, cancelled: false, seq: this.seq++ };
+    const t: PendingTimer = { expires, fn, cancelled: false, seq: this.seq++, listed: true };
     this.timers.push(t);
     return t;
   }
 
   delTimer(t: Timer): void {
+    if (t.cancelled) return;
     t.cancelled = true;
-    this.timers = this.timers.filter((x) => x !== t);
+    if ((t as PendingTimer).listed && ++this.cancelled * 2 > this.timers.length) this.sweep();
+  }
+
+  private sweep(): void {
+    this.timers = this.timers.filter((x) => {
+      if (x.cancelled) x.listed = false;
+      return !x.cancelled;
+    });
+    this.cancelled = 0;
   }
 
   /** Whether any timer is pending. */
   hasTimers(): boolean {
-    return this.timers.length > 0;
+    return this.timers.length > this.cancelled;
   }
 
   /**
@@ -67,13 +84,20 @@ export class VirtualClock implements Clock {
    * timer is pending.
    */
   advanceToNextTimer(): boolean {
+    this.sweep();
     if (this.timers.length === 0) return false;
     let first = this.timers[0];
     for (const t of this.timers) if (t.expires < first.expires || (t.expires === first.expires && t.seq < first.seq)) first = t;
     if (first.expires > this.ns) this.ns = first.expires;
     const due = this.timers.filter((t) => t.expires <= this.ns).sort((a, b) => a.expires - b.expires || a.seq - b.seq);
     this.timers = this.timers.filter((t) => t.expires > this.ns);
-    for (const t of due) t.fn();
+    for (const t of due) t.listed = false;
+    /* A timer deleted by one that fired before it in this batch does not fire. */
+    for (const t of due) {
+      if (t.cancelled) continue;
+      t.cancelled = true;
+      t.fn();
+    }
     return true;
   }
 }
