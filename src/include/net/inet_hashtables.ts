@@ -8,11 +8,13 @@ export interface BindOwner {
 }
 
 /**
- * struct inet_bind_bucket: the sockets bound to `port`. fastreuse is 1 while every owner may share
- * the port (SO_REUSEADDR, not listening), 0 otherwise, -1 for a bucket made by connect().
+ * struct inet_bind_bucket: the sockets bound to `port` (an hlist in Linux: adding and removing one
+ * cost the same however many hold the port, e.g. a server's thousands of TIME_WAIT socks).
+ * fastreuse is 1 while every owner may share the port (SO_REUSEADDR, not listening), 0 otherwise,
+ * -1 for a bucket made by connect().
  */
 export interface InetBindBucket {
   port: number;
   fastreuse: number;
-  owners: BindOwner[];
+  owners: Set<BindOwner>;
 }

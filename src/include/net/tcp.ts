@@ -85,6 +85,8 @@ export interface TcpSkbCb {
   tstamp_ns: number;
   /** What the skb was charged against the socket's buffers (skb->truesize at charge time). */
   truesize: number;
+  /** A received segment's header, once read (tcp_hdr). */
+  th?: TcpHdr;
 }
 
 /** TCP_SKB_CB(skb): the skb's control block, created on first use. */
@@ -110,9 +112,11 @@ export interface TcpHdr {
 
 /** tcp_hdr(skb): the TCP header of a received packet (skb->data starts at the IP header). */
 export function tcp_hdr(skb: SkBuff): TcpHdr {
+  const cb = TCP_SKB_CB(skb);
+  if (cb.th) return cb.th;
   const d = skb.data;
   const dv = new DataView(d.buffer, d.byteOffset + skb.transport_header);
-  return {
+  return (cb.th = {
     source: dv.getUint16(0),
     dest: dv.getUint16(2),
     seq: dv.getUint32(4),
@@ -122,7 +126,7 @@ export function tcp_hdr(skb: SkBuff): TcpHdr {
     window: dv.getUint16(14),
     check: dv.getUint16(16),
     urg_ptr: dv.getUint16(18),
-  };
+  });
 }
 
 /** tcp_skb_pcount(skb): segments an skb stands for (one MSS each). */

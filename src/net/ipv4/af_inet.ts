@@ -25,7 +25,7 @@ import * as SIO from "../../include/uapi/sockios.js";
 import { ETH_P_IP } from "../core/skbuff.js";
 import type { Msghdr } from "../core/msghdr.js";
 import { loopback_init } from "../../drivers/net/loopback.js";
-import { inet_sk, type InetSock } from "./inet_sock.js";
+import { inet_sk, inet_sk_defaults, type InetSock } from "./inet_sock.js";
 import { TCP_CLOSE, TCP_LISTEN, TCP_SYN_SENT, TCPF_CLOSE, TCPF_LISTEN, TCPF_SYN_RECV, TCPF_SYN_SENT } from "./tcp_states.js";
 import { proc_net_tcp, tcp_prot } from "./tcp_ipv4.js";
 import { tcp_poll } from "./tcp.js";
@@ -437,35 +437,7 @@ async function inet_create(net: unknown, sock: Socket, protocol: number, kern: n
   if (!sk) return -ENOBUFS;
   if (answer.flags & INET_PROTOSW_REUSE) sk.sk_reuse = 1; /* SK_CAN_REUSE */
   const inet = sk as InetSock;
-  Object.assign(inet, {
-    inet_rcv_saddr: 0,
-    inet_saddr: 0,
-    inet_num: 0,
-    inet_daddr: 0,
-    inet_dport: 0,
-    inet_id: 0,
-    uc_ttl: -1,
-    uc_index: 0,
-    tos: 0,
-    min_ttl: 0,
-    mc_ttl: 1,
-    pmtudisc: IP_PMTUDISC_WANT,
-    recverr: false,
-    hdrincl: false,
-    freebind: false,
-    transparent: false,
-    mc_loop: true,
-    mc_all: true,
-    nodefrag: false,
-    bind_address_no_port: false,
-    recverr_rfc4884: false,
-    cmsg_flags: 0,
-    sk_receive_queue: [],
-    sk_rmem_alloc: 0,
-    sk_drops: 0,
-    sk_uid: current().cred.fsuid,
-    sk_ino: sock.inode.ino,
-  } satisfies Partial<InetSock>);
+  Object.assign(inet, inet_sk_defaults(current().cred.fsuid, sock.inode.ino));
   if (sock.type === SOCK_RAW) {
     inet.inet_num = protocol;
     if (protocol === IPPROTO_RAW) inet.hdrincl = true;

@@ -7,11 +7,10 @@ import { O_NONBLOCK } from "../../include/uapi/fcntl.js";
 import { current } from "../../kernel/sched/task.js";
 import { signal_pending } from "../../kernel/signal.js";
 import { jiffies, TimerList } from "../../kernel/time/timer.js";
-import { WaitQueueHead } from "../../kernel/sched/wait.js";
-import { lock_sock, release_sock, sk_wait_event, sock_intr_errno, sock_orphan, sock_put, sock_rcvtimeo, type Sock } from "../core/sock.js";
-import { try_module_get } from "../../kernel/module/module.js";
+import { lock_sock, release_sock, sk_alloc, sk_wait_event, sock_intr_errno, sock_orphan, sock_put, sock_rcvtimeo, type Sock } from "../core/sock.js";
+import { inet_sk_defaults } from "./inet_sock.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
-import type { InetBindBucket, BindOwner } from "../../include/net/inet_hashtables.js";
+import type { InetBindBucket } from "../../include/net/inet_hashtables.js";
 import { reqsk_queue_added, reqsk_queue_alloc, reqsk_queue_empty, reqsk_queue_removed, type RequestSock } from "../../include/net/request_sock.js";
 import { sk_acceptq_added, sk_acceptq_removed } from "../../include/net/inet_connection_sock.js";
 import { TCP_RTO_MAX, TCP_SYNACK_RETRIES, TCP_TIMEOUT_INIT } from "../../include/net/tcp.js";
@@ -33,7 +32,7 @@ function inet_rcv_saddr_equal(a: number, b: number): boolean {
  */
 function inet_csk_bind_conflict(sk: TcpSock, tb: InetBindBucket, relax: boolean): boolean {
   const reuse = sk.sk_reuse;
-  for (const sk2 of tb.owners as BindOwner[]) {
+  for (const sk2 of tb.owners) {
     if ((sk2 as unknown) === sk) continue;
     if (reuse && sk2.sk_reuse && sk2.sk_state !== TCP_LISTEN) {
       if (!relax && inet_rcv_saddr_equal(sk.inet_rcv_saddr, sk2.inet_rcv_saddr)) return true;
@@ -45,7 +44,7 @@ function inet_csk_bind_conflict(sk: TcpSock, tb: InetBindBucket, relax: boolean)
 /** inet_csk_update_fastreuse(tb, sk) */
 function inet_csk_update_fastreuse(tb: InetBindBucket, sk: TcpSock): void {
   const reuse = sk.sk_reuse && sk.sk_state !== TCP_LISTEN;
-  if (tb.owners.length === 0) tb.fastreuse = reuse ? 1 : 0;
+  if (tb.owners.size === 0) tb.fastreuse = reuse ? 1 : 0;
   else if (!reuse) tb.fastreuse = 0;
 }
 
@@ -108,8 +107,7 @@ export function inet_csk_get_port(sk: Sock, snum: number): number {
     tb = found.tb ?? inet_bind_bucket_create(port);
   } else {
     tb = inet_bind_bucket_find(port) ?? inet_bind_bucket_create(port);
-    const others = tb.owners.filter((o) => (o as unknown) !== tp);
-    if (others.length) {
+    if (tb.owners.size > (tb.owners.has(tp) ? 1 : 0)) {
       if (!(tb.fastreuse > 0 && reuse) && inet_csk_bind_conflict(tp, tb, true)) return -EADDRINUSE;
     }
   }
@@ -180,29 +178,23 @@ export async function inet_csk_accept(sk: Sock, flags: number, err: { value: num
   return newsk;
 }
 
+/** The struct sock and inet_sock fields a child takes from its listener (the rest starts afresh). */
+const CLONED = ["sk_type", "sk_protocol", "sk_reuse", "sk_rcvtimeo", "sk_sndtimeo", "sk_priority", "sk_lingertime", "sk_userlocks", "tos", "uc_ttl", "uc_index", "min_ttl", "mc_ttl", "pmtudisc", "recverr", "freebind", "transparent", "nodefrag", "mc_loop", "mc_all", "cmsg_flags"] as const;
+
 /**
  * inet_csk_clone_lock(sk, req): a copy of the listener (its options, buffers and inet fields) in
  * SYN_RECV for the request's four-tuple, with fresh TCP state and queues.
  */
 export function inet_csk_clone_lock(sk: TcpSock, req: RequestSock): TcpSock | null {
-  if (!try_module_get(sk.sk_prot.owner)) return null;
-  const newsk = { ...sk } as TcpSock;
-  newsk.sk_wq = new WaitQueueHead();
-  newsk.sk_flags = new Set(sk.sk_flags);
-  newsk.sk_flags.delete("SOCK_DONE");
-  newsk.sk_lock = { owned: false };
-  newsk.sk_backlog = [];
-  newsk.sk_refcnt = 1;
-  newsk.sk_socket = null;
-  newsk.sk_err = 0;
-  newsk.sk_shutdown = 0;
-  newsk.sk_drops = 0;
-  newsk.sk_ino = 0;
-  const sndbuf = sk.sk_sndbuf;
-  const rcvbuf = sk.sk_rcvbuf;
+  /* sk_clone_lock(): a sock of the same protocol with the listener's socket-level and IP options */
+  const newsk = sk_alloc(null, sk.sk_family, 0, sk.sk_prot, 0) as TcpSock | null;
+  if (!newsk) return null;
+  Object.assign(newsk, inet_sk_defaults(sk.sk_uid, 0));
+  for (const f of CLONED) (newsk as unknown as Record<string, unknown>)[f] = sk[f];
+  for (const flag of sk.sk_flags) if (flag !== "SOCK_DONE") newsk.sk_flags.add(flag);
   tcp_init_sock(newsk);
-  newsk.sk_sndbuf = sndbuf;
-  newsk.sk_rcvbuf = rcvbuf;
+  newsk.sk_sndbuf = sk.sk_sndbuf;
+  newsk.sk_rcvbuf = sk.sk_rcvbuf;
   newsk.nonagle = sk.nonagle;
   newsk.linger2 = sk.linger2;
   newsk.keepalive_time = sk.keepalive_time;

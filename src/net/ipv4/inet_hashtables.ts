@@ -7,7 +7,7 @@
 import { EADDRNOTAVAIL } from "../../include/uapi/errno.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { current } from "../../kernel/sched/task.js";
-import type { InetBindBucket, BindOwner } from "../../include/net/inet_hashtables.js";
+import type { InetBindBucket } from "../../include/net/inet_hashtables.js";
 import type { RequestSock } from "../../include/net/request_sock.js";
 import type { InetTimewaitSock } from "../../include/net/inet_timewait_sock.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
@@ -26,6 +26,8 @@ export interface InetHashinfo {
   bhash: Map<number, InetBindBucket>;
   /** __inet_hash_connect's `static u32 hint` */
   hint: number;
+  /** TIME_WAIT socks alive (tcp_death_row.tw_refcount). */
+  tw_count: number;
   /** Stand-in slab addresses for /proc/net/tcp's pointer column. */
   next_kaddr: { tcp: number; tw: number; req: number };
 }
@@ -34,7 +36,7 @@ const tables = new WeakMap<Kernel, InetHashinfo>();
 
 export function tcp_hashinfo(k: Kernel = current().kernel): InetHashinfo {
   let h = tables.get(k);
-  if (!h) tables.set(k, (h = { ehash: new Map(), listening: [], bhash: new Map(), hint: 0, next_kaddr: { tcp: 0xc2a40000, tw: 0xc2f80000, req: 0xc2fc0000 } }));
+  if (!h) tables.set(k, (h = { ehash: new Map(), listening: [], bhash: new Map(), hint: 0, tw_count: 0, next_kaddr: { tcp: 0xc2a40000, tw: 0xc2f80000, req: 0xc2fc0000 } }));
   return h;
 }
 
@@ -140,7 +142,7 @@ export function sk_unhashed(sk: TcpSock): boolean {
 
 /** inet_bind_bucket_create(port) */
 export function inet_bind_bucket_create(port: number): InetBindBucket {
-  const tb: InetBindBucket = { port, fastreuse: 0, owners: [] };
+  const tb: InetBindBucket = { port, fastreuse: 0, owners: new Set() };
   tcp_hashinfo().bhash.set(port, tb);
   return tb;
 }
@@ -151,14 +153,14 @@ export function inet_bind_bucket_find(port: number): InetBindBucket | null {
 
 /** inet_bind_bucket_destroy(tb): forget a bucket nobody holds. */
 export function inet_bind_bucket_destroy(tb: InetBindBucket): void {
-  if (tb.owners.length === 0 && tcp_hashinfo().bhash.get(tb.port) === tb) tcp_hashinfo().bhash.delete(tb.port);
+  if (tb.owners.size === 0 && tcp_hashinfo().bhash.get(tb.port) === tb) tcp_hashinfo().bhash.delete(tb.port);
 }
 
 /** inet_bind_hash(sk, tb, port): `sk` holds the port. */
 export function inet_bind_hash(sk: TcpSock, tb: InetBindBucket, port: number): void {
   sk.inet_num = port;
   sk.inet_sport = port;
-  tb.owners.unshift(sk);
+  tb.owners.add(sk);
   sk.icsk_bind_hash = tb;
 }
 
@@ -166,8 +168,7 @@ export function inet_bind_hash(sk: TcpSock, tb: InetBindBucket, port: number): v
 export function inet_put_port(sk: TcpSock): void {
   const tb = sk.icsk_bind_hash;
   if (!tb) return;
-  const i = tb.owners.indexOf(sk);
-  if (i >= 0) tb.owners.splice(i, 1);
+  tb.owners.delete(sk);
   sk.icsk_bind_hash = null;
   sk.inet_num = 0;
   inet_bind_bucket_destroy(tb);
@@ -176,13 +177,8 @@ export function inet_put_port(sk: TcpSock): void {
 /** __inet_inherit_port(sk, child): an accepted connection shares its listener's port. */
 export function __inet_inherit_port(sk: TcpSock, child: TcpSock): void {
   const tb = sk.icsk_bind_hash!;
-  tb.owners.unshift(child);
+  tb.owners.add(child);
   child.icsk_bind_hash = tb;
-}
-
-/** The owners of a bucket, full sockets and TIME_WAIT socks, as the bind-conflict check sees them. */
-export function bind_owners(tb: InetBindBucket): BindOwner[] {
-  return tb.owners;
 }
 
 /**
@@ -217,7 +213,7 @@ export function __inet_hash_connect(sk: TcpSock, check_established: (sk: TcpSock
   let port = sk.inet_num;
   if (port) {
     const tb = sk.icsk_bind_hash!;
-    if (tb.owners[0] === sk && tb.owners.length === 1) {
+    if (tb.owners.size === 1 && tb.owners.has(sk)) {
       inet_ehash_nolisten(sk, null);
       return 0;
     }

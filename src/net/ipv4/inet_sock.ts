@@ -2,6 +2,7 @@
 // with the per-socket IP options of net/ipv4/ip_sockglue.c.
 import type { Sock } from "../core/sock.js";
 import type { SkBuff } from "../core/skbuff.js";
+import { IP_PMTUDISC_WANT } from "../../include/uapi/in.js";
 
 /** TCP states that UDP reuses for sk_state (include/net/tcp_states.h). */
 export { TCP_ESTABLISHED, TCP_CLOSE } from "./tcp_states.js";
@@ -61,6 +62,39 @@ export interface InetSock extends Sock {
   sk_ino: number;
   /** The stand-in kernel address of a sock from a slab of its own (TCP); see sk_kptr. */
   sk_kaddr?: number;
+}
+
+/** The IPv4 fields of a new sock (inet_create): unbound, IP_PMTUDISC_WANT, default TTLs. */
+export function inet_sk_defaults(uid: number, ino: number): Omit<InetSock, keyof Sock> {
+  return {
+    inet_rcv_saddr: 0,
+    inet_saddr: 0,
+    inet_num: 0,
+    inet_daddr: 0,
+    inet_dport: 0,
+    inet_id: 0,
+    uc_ttl: -1,
+    uc_index: 0,
+    tos: 0,
+    min_ttl: 0,
+    mc_ttl: 1,
+    pmtudisc: IP_PMTUDISC_WANT,
+    recverr: false,
+    hdrincl: false,
+    freebind: false,
+    transparent: false,
+    mc_loop: true,
+    mc_all: true,
+    nodefrag: false,
+    bind_address_no_port: false,
+    recverr_rfc4884: false,
+    cmsg_flags: 0,
+    sk_receive_queue: [],
+    sk_rmem_alloc: 0,
+    sk_drops: 0,
+    sk_uid: uid,
+    sk_ino: ino,
+  };
 }
 
 export function inet_sk(sk: Sock): InetSock {

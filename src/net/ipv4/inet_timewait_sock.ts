@@ -7,11 +7,23 @@ import { current } from "../../kernel/sched/task.js";
 import type { InetTimewaitSock } from "../../include/net/inet_timewait_sock.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
 import { TCP_TIME_WAIT } from "./tcp_states.js";
-import { inet_bind_bucket_destroy, inet_ehash_insert, inet_ehash_remove, slab_kaddr } from "./inet_hashtables.js";
+import { inet_bind_bucket_destroy, inet_ehash_insert, inet_ehash_remove, slab_kaddr, tcp_hashinfo } from "./inet_hashtables.js";
 import { sock_prot_inuse_add } from "../core/sock.js";
 
-/** inet_twsk_alloc(sk, dr, state): a TIME_WAIT sock for `sk`'s four-tuple, substate `state`. */
-export function inet_twsk_alloc(sk: TcpSock, state: number): InetTimewaitSock {
+/**
+ * tcp_death_row.sysctl_max_tw_buckets: half the established hash, which a 256 MiB machine sizes
+ * at 2048 entries ("TCP established hash table entries: 2048" in its boot log).
+ */
+export const TCP_MAX_TW_BUCKETS = 1024;
+
+/**
+ * inet_twsk_alloc(sk, dr, state): a TIME_WAIT sock for `sk`'s four-tuple, substate `state`; null
+ * when tcp_max_tw_buckets are alive (the connection then closes without TIME_WAIT).
+ */
+export function inet_twsk_alloc(sk: TcpSock, state: number): InetTimewaitSock | null {
+  const h = tcp_hashinfo();
+  if (h.tw_count >= TCP_MAX_TW_BUCKETS) return null;
+  h.tw_count++;
   const tw: InetTimewaitSock = {
     sk_state: TCP_TIME_WAIT,
     tw_substate: state,
@@ -46,7 +58,7 @@ export function inet_twsk_hashdance(tw: InetTimewaitSock, sk: TcpSock): void {
   const tb = sk.icsk_bind_hash;
   if (tb) {
     tw.tw_tb = tb;
-    tb.owners.unshift(tw);
+    tb.owners.add(tw);
   }
   inet_ehash_insert(tw, sk);
   sock_prot_inuse_add(sk.sk_prot, -1);
@@ -64,17 +76,18 @@ export const inet_twsk_reschedule = inet_twsk_schedule;
 export function inet_twsk_bind_unhash(tw: InetTimewaitSock): void {
   const tb = tw.tw_tb;
   if (!tb) return;
-  const i = tb.owners.indexOf(tw);
-  if (i >= 0) tb.owners.splice(i, 1);
+  tb.owners.delete(tw);
   tw.tw_tb = null;
   inet_bind_bucket_destroy(tb);
 }
 
 /** inet_twsk_kill(tw): unhash from both tables. */
 function inet_twsk_kill(tw: InetTimewaitSock): void {
+  if (!tw.tw_refcnt) return;
   inet_ehash_remove(tw);
   inet_twsk_bind_unhash(tw);
   tw.tw_refcnt = 0;
+  tcp_hashinfo().tw_count--;
 }
 
 /** tw_timer_handler(): TIME_WAIT is over. */

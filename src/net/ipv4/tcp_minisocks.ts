@@ -42,10 +42,15 @@ export function tcp_fin_time(sk: TcpSock): number {
 /**
  * tcp_time_wait(sk, state, timeo): move a connection to TIME_WAIT (state TCP_TIME_WAIT, for
  * TCP_TIMEWAIT_LEN) or to an orphaned FIN_WAIT2 (for `timeo`, at least 3.5 RTO); the full socket
- * closes.
+ * closes. Past tcp_max_tw_buckets it just closes.
  */
 export function tcp_time_wait(sk: TcpSock, state: number, timeo: number): void {
   const tw = inet_twsk_alloc(sk, state);
+  if (!tw) {
+    /* Sorry, if we're out of memory, just CLOSE this socket up (TCPTimeWaitOverflow). */
+    tcp_done(sk);
+    return;
+  }
   const rto = (sk.icsk_rto << 2) - (sk.icsk_rto >> 1);
   tw.tw_rcv_wscale = sk.rx_opt.rcv_wscale;
   tw.tw_rcv_nxt = sk.rcv_nxt;
