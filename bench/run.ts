@@ -14,7 +14,7 @@ import { FilesStruct } from "../src/fs/file.js";
 import { libc, libc_attach } from "../src/user/libc/state.js";
 import { FILE } from "../src/user/libc/stdio.js";
 import { close } from "../src/user/libc/unistd.js";
-import { AF_INET, AF_NETLINK, bind, connect, recv, send, socket, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from "../src/user/libc/socket.js";
+import { accept, AF_INET, AF_NETLINK, bind, connect, listen, recv, send, socket, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from "../src/user/libc/socket.js";
 import { NETLINK_GENERIC, NLM_F_REQUEST, NLMSG_ERROR, NlBuf } from "../src/include/uapi/netlink.js";
 import { CTRL_ATTR_FAMILY_NAME, CTRL_CMD_GETFAMILY, GENL_HDRLEN, GENL_ID_CTRL, GENL_START_ALLOC } from "../src/include/uapi/genetlink.js";
 import { INADDR_LOOPBACK, make_sockaddr_in, SOCKADDR_IN_SIZE } from "../src/user/libc/inet.js";
@@ -84,13 +84,12 @@ try {
 }
 for (const f of [boot, scen]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
 
-/** Operations per second of `op`, run by a user process of an in-process kernel. */
-async function ops_per_sec(name: string, setup: () => Promise<unknown>, op: () => Promise<void>): Promise<Figure & { ops_per_sec: number }> {
+/** Operations per second of `op` (`n` of them per run), run by a user process of an in-process kernel. */
+async function ops_per_sec(name: string, setup: () => Promise<unknown>, op: () => Promise<void>, n = 2000): Promise<Figure & { ops_per_sec: number }> {
   const k = start_kernel({ clock: new VirtualClock() });
   const task = k.new_task("bench", k.tasks.get(1)!);
   task.files = new FilesStruct();
   task.files.max_fds = 65536;
-  const n = 2000;
   const f = await run_as(task, async () => {
     libc_attach(task, { errno: 0, environ: new Map(), progname: "bench", stdin: new FILE(0, "full"), stdout: new FILE(1, "full"), stderr: new FILE(2, "none") });
     await setup();
@@ -113,6 +112,66 @@ const sockets = await ops_per_sec("socket()+close(), family 45 (socket_demo)", (
   close(fd);
 });
 figures.push(sockets);
+
+figures.push(
+  await ops_per_sec("socket()+close(), a UDP socket", async () => {}, async () => {
+    const fd = await socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) throw new Error("socket failed");
+    close(fd);
+  }),
+);
+
+/**
+ * TCP connect+accept+close of one connection on lo: the handshake, then the server closes first
+ * (its side waits in TIME_WAIT, so the client's ports stay free) and the client follows.
+ */
+async function tcp_connect_accept_close(): Promise<Figure & { ops_per_sec: number }> {
+  let l = -1;
+  return ops_per_sec("TCP connect+accept+close on lo", async () => {
+    l = await socket(AF_INET, SOCK_STREAM, 0);
+    await bind(l, make_sockaddr_in(AF_INET, 5000, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+    await listen(l, 128);
+  }, async () => {
+    const c = await socket(AF_INET, SOCK_STREAM, 0);
+    if ((await connect(c, make_sockaddr_in(AF_INET, 5000, INADDR_LOOPBACK), SOCKADDR_IN_SIZE)) < 0) throw new Error(`connect failed: errno ${libc().errno}`);
+    const a = await accept(l, null, null);
+    if (a < 0) throw new Error(`accept failed: errno ${libc().errno}`);
+    close(a);
+    close(c);
+  });
+}
+
+/**
+ * TCP bulk transfer on lo: 1 MiB per operation from one socket to the other, written at once (the
+ * send buffer takes it) and read 64 KiB at a time; each read reopens the window and the sender's
+ * queue drains within it.
+ */
+async function tcp_bulk(): Promise<Figure & { ops_per_sec: number }> {
+  const chunk = 1 << 20;
+  const data = new Uint8Array(chunk);
+  const buf = new Uint8Array(65536);
+  let c = -1;
+  let a = -1;
+  return ops_per_sec("TCP bulk transfer on lo, 1 MiB per op", async () => {
+    const l = await socket(AF_INET, SOCK_STREAM, 0);
+    await bind(l, make_sockaddr_in(AF_INET, 5001, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+    await listen(l, 1);
+    c = await socket(AF_INET, SOCK_STREAM, 0);
+    await connect(c, make_sockaddr_in(AF_INET, 5001, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+    a = await accept(l, null, null);
+  }, async () => {
+    if ((await send(c, data, chunk, 0)) !== chunk) throw new Error(`send failed: errno ${libc().errno}`);
+    for (let got = 0; got < chunk; ) {
+      const n = await recv(a, buf, buf.length, 0);
+      if (n <= 0) throw new Error(`recv failed: errno ${libc().errno}`);
+      got += n;
+    }
+  }, 16);
+}
+
+figures.push(await tcp_connect_accept_close());
+const bulk = await tcp_bulk();
+figures.push(bulk);
 
 /** UDP send+receive of one datagram between two connected loopback sockets, beside `extra` bound sockets. */
 async function udp_round_trip(extra: number): Promise<Figure & { ops_per_sec: number }> {
@@ -170,7 +229,7 @@ figures.push(await genl_round_trip("genl echo (gnl_foobar_xmpl) request+reply", 
 const pad = (s: string, n: number): string => s.padEnd(n);
 console.log(`${pad("measurement", 44)} ${pad("median", 10)} ${pad("spread", 18)} ratio to node -e 0`);
 for (const f of figures) {
-  const extra = "ops_per_sec" in f ? `  (${Math.round((f as { ops_per_sec: number }).ops_per_sec)} ops/s)` : "";
+  const extra = f === bulk ? `  (${bulk.ops_per_sec.toFixed(1)} MiB/s)` : "ops_per_sec" in f ? `  (${Math.round((f as { ops_per_sec: number }).ops_per_sec)} ops/s)` : "";
   console.log(`${pad(f.name, 44)} ${pad(f.median_ms.toFixed(3) + " ms", 10)} ${pad(`${f.min_ms.toFixed(3)}-${f.max_ms.toFixed(3)} ms`, 18)} ${f.ratio === undefined ? "-" : f.ratio.toFixed(3)}${extra}`);
 }
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, platform: `${process.platform} ${process.arch}` };
