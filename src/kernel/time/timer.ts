@@ -1,10 +1,12 @@
 // Mirrors include/linux/jiffies.h and kernel/time/timer.c: jiffies (HZ 100, the ARM vexpress
 // default), the conversions /proc files use, and struct timer_list. A timer's function runs in
 // softirq context, which here is the idle task of the timer's kernel: it must not sleep, and
-// `current()` there is not a process.
+// `current()` there is not a process. A timer function that throws is an Oops of swapper/0; the
+// machine goes on.
 import type { Kernel } from "../kernel.js";
 import { current, run_as } from "../sched/task.js";
 import type { Timer } from "./clock.js";
+import { oops } from "../panic.js";
 
 export const HZ = 100;
 /** USER_HZ: the unit of clock_t in /proc files. */
@@ -70,7 +72,14 @@ export class TimerList {
     const clock = this.kernel.clock;
     this.handle = clock.addTimer(Math.max(expires * NSEC_PER_JIFFY, clock.now()), () => {
       this.handle = null;
-      run_as(this.kernel.init_task, () => this.function_(this));
+      run_as(this.kernel.init_task, () => {
+        try {
+          this.function_(this);
+        } catch (e) {
+          oops(this.kernel, e, null);
+          if (process.env.KPLAY_DEBUG) console.error(e);
+        }
+      });
     });
     return was;
   }

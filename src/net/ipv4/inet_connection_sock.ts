@@ -298,8 +298,8 @@ function inet_child_forget(_sk: TcpSock, _req: RequestSock, child: TcpSock): voi
 }
 
 /**
- * inet_csk_listen_stop(sk): the listener closes: pending requests are dropped and connections not
- * yet accepted are reset.
+ * inet_csk_listen_stop(sk): the listener closes: connections not yet accepted are reset; pending
+ * requests are dropped by their timers (reqsk_timer_handler sees the listener gone).
  */
 export function inet_csk_listen_stop(sk: TcpSock): void {
   const queue = sk.icsk_accept_queue;
@@ -311,7 +311,6 @@ export function inet_csk_listen_stop(sk: TcpSock): void {
     inet_child_forget(sk, req, child);
     release_sock(child);
   }
-  queue.qlen = 0;
 }
 
 /** inet_csk_reset_keepalive_timer(sk, len): the socket's sk_timer, `len` jiffies from now. */
