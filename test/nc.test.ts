@@ -223,6 +223,13 @@ describe("nc errors", () => {
 });
 
 describe("nc over TCP", () => {
+  it("-w bounds a connect that gets no answer (the listener's queue is full): 'Connection timed out' with -v", async () => {
+    const k = boot();
+    const r = await sh(k, "socktest 2 stream bind:3000 listen:0 pause >/dev/null & socktest 2 stream connect:3000 pause >/dev/null & sleep 1; nc -v -w2 127.0.0.1 3000; echo rc=$?; kill %1 %2");
+    expect(r.output).toBe("nc: 127.0.0.1 (127.0.0.1:3000): Connection timed out\nrc=1\n");
+    expect(k.clock.now()).toBeGreaterThanOrEqual(3e9);
+  });
+
   it("carries stdin to the listener, which prints it; EOF on stdin half-closes and both end", async () => {
     const k = boot();
     const r = await sh(k, "nc -l -p 1234 </dev/null > /tmp/got & sleep 1; echo hello | nc 127.0.0.1 1234; echo rc=$?; wait; cat /tmp/got");

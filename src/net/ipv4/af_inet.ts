@@ -6,7 +6,7 @@
 // /proc/net files at boot.
 import { EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EINVAL, ENOBUFS, ENOIOCTLCMD, ENOTCONN, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT } from "../../include/uapi/errno.js";
 import { AF_INET, AF_UNSPEC, PF_INET, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from "../../include/uapi/socket.js";
-import { INADDR_ANY, IPPROTO_IP, IPPROTO_MAX, IPPROTO_RAW, IPPROTO_TCP, IPPROTO_UDP, IP_PMTUDISC_WANT, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE } from "../../include/uapi/in.js";
+import { INADDR_ANY, IPPROTO_IP, IPPROTO_MAX, IPPROTO_RAW, IPPROTO_TCP, IPPROTO_UDP, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE } from "../../include/uapi/in.js";
 import { O_NONBLOCK } from "../../include/uapi/fcntl.js";
 import { EALREADY, ECONNABORTED, EINPROGRESS, EISCONN } from "../../include/uapi/errno.js";
 import { PF_EXITING } from "../../kernel/sched/task.js";
