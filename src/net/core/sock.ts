@@ -11,6 +11,7 @@ import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js"
 import type { Kernel } from "../../kernel/kernel.js";
 import { proc_create } from "../../fs/proc/generic.js";
 import { seq_printf, single_proc_ops } from "../../fs/proc/seq_file.js";
+import { ptr_to_id } from "../../lib/vsprintf.js";
 import type { Msghdr } from "./msghdr.js";
 import type { Socket } from "../socket.js";
 
@@ -353,4 +354,13 @@ export function proc_net_protocols_init(net: Parameters<typeof proc_create>[2]):
       return 0;
     }),
   );
+}
+
+/**
+ * The `%pK` of a sock in /proc/net files: its hashed address. The address is a stand-in in
+ * lowmem (0xc0000000 up), stable for a socket because it derives from the socket's inode.
+ */
+export function sock_kptr(ino: number): string {
+  const k = current().kernel;
+  return ptr_to_id(k.ptr_key, 0xc0000000 + ((ino * 0x340) & 0x0fffffff));
 }

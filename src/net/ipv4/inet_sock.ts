@@ -1,5 +1,6 @@
 // Mirrors include/net/inet_sock.h: the IPv4 part of a sock (addresses and ports, host order here),
 // with the per-socket IP options of net/ipv4/ip_sockglue.c.
+import { sock_kptr } from "../core/sock.js";
 import type { Sock } from "../core/sock.js";
 import type { SkBuff } from "../core/skbuff.js";
 
@@ -61,10 +62,7 @@ export function inet_sk(sk: Sock): InetSock {
   return sk as InetSock;
 }
 
-/**
- * The `%pK` column of /proc/net/{udp,raw}: a stand-in kernel address for the sock, stable for a
- * socket (derived from its inode number).
- */
+/** The `%pK` column of /proc/net/{udp,raw,tcp}: the sock's hashed address (sock_kptr). */
 export function sk_kptr(sk: InetSock): string {
-  return (0xc0000000 + ((sk.sk_ino * 0x340) & 0x0fffffff)).toString(16).toUpperCase().padStart(8, "0");
+  return sock_kptr(sk.sk_ino);
 }
