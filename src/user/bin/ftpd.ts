@@ -82,22 +82,29 @@ async function send_all(fd: number, b: Uint8Array): Promise<boolean> {
   return true;
 }
 
+/**
+ * The preliminary reply, then the data connection to the PORT address; -1 (with the 425 sent)
+ * when there was no PORT or the client does not answer. Each PORT serves one transfer.
+ */
+async function open_data(s: Session, preliminary: string): Promise<number> {
+  if (!s.port) {
+    await reply(s, "425 Use PORT or PASV first.");
+    return -1;
+  }
+  await reply(s, preliminary);
+  const dfd = await data_connect(s);
+  s.port = null;
+  if (dfd < 0) await reply(s, "425 Failed to establish connection.");
+  return dfd;
+}
+
 async function cmd_retr(s: Session, arg: string): Promise<void> {
   const path = resolve(s, arg);
   const st = stat(path);
   const fd = st && S_ISREG(st.st_mode) ? await open(path, O_RDONLY) : -1;
   if (fd < 0) return reply(s, "550 Failed to open file.");
-  if (!s.port) {
-    close(fd);
-    return reply(s, "425 Use PORT or PASV first.");
-  }
-  await reply(s, `150 Opening ${s.binary ? "BINARY" : "ASCII"} mode data connection for ${arg} (${st!.st_size} bytes).`);
-  const dfd = await data_connect(s);
-  s.port = null;
-  if (dfd < 0) {
-    close(fd);
-    return reply(s, "425 Failed to establish connection.");
-  }
+  const dfd = await open_data(s, `150 Opening ${s.binary ? "BINARY" : "ASCII"} mode data connection for ${arg} (${st!.st_size} bytes).`);
+  if (dfd < 0) return void close(fd);
   const buf = new Uint8Array(4096);
   let ok = true;
   for (;;) {
@@ -116,17 +123,8 @@ async function cmd_retr(s: Session, arg: string): Promise<void> {
 async function cmd_stor(s: Session, arg: string): Promise<void> {
   const fd = await open(resolve(s, arg), O_WRONLY | O_CREAT | O_TRUNC, 0o644);
   if (fd < 0) return reply(s, "553 Could not create file.");
-  if (!s.port) {
-    close(fd);
-    return reply(s, "425 Use PORT or PASV first.");
-  }
-  await reply(s, "150 Ok to send data.");
-  const dfd = await data_connect(s);
-  s.port = null;
-  if (dfd < 0) {
-    close(fd);
-    return reply(s, "425 Failed to establish connection.");
-  }
+  const dfd = await open_data(s, "150 Ok to send data.");
+  if (dfd < 0) return void close(fd);
   const buf = new Uint8Array(4096);
   for (;;) {
     const n = await recv(dfd, buf, buf.length, 0);
@@ -142,11 +140,8 @@ async function cmd_stor(s: Session, arg: string): Promise<void> {
 async function cmd_list(s: Session, arg: string, names_only: boolean): Promise<void> {
   const dir = resolve(s, arg.startsWith("-") ? "" : arg);
   const st = stat(dir);
-  if (!s.port) return reply(s, "425 Use PORT or PASV first.");
-  await reply(s, "150 Here comes the directory listing.");
-  const dfd = await data_connect(s);
-  s.port = null;
-  if (dfd < 0) return reply(s, "425 Failed to establish connection.");
+  const dfd = await open_data(s, "150 Here comes the directory listing.");
+  if (dfd < 0) return;
   let text = "";
   const dirfd = st && S_ISDIR(st.st_mode) ? await open(dir, O_RDONLY | O_DIRECTORY) : -1;
   const entries = dirfd >= 0 ? (getdents(dirfd) ?? []).filter((n) => !n.startsWith(".")).sort() : [];
