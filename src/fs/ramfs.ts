@@ -85,7 +85,8 @@ function entries(dir: Inode): Map<string, Inode> {
 
 export const ramfs_dir_inode_operations: InodeOperations = {
   lookup: (dir, name) => entries(dir).get(name) ?? null,
-  readdir: (dir) => [...entries(dir).keys()],
+  /** dcache_readdir(): a new dentry goes to the head of d_subdirs, so the newest name comes first. */
+  readdir: (dir) => [...entries(dir).keys()].reverse(),
   create(dir, name, mode) {
     if (entries(dir).has(name)) return -EEXIST;
     const inode = ramfs_new_file(new Uint8Array(0), mode & 0o7777);
