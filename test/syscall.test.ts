@@ -128,6 +128,26 @@ describe("syscall(2)", () => {
     expect(rest.join("\n")).toBe("hi\nuname 0 Linux\ngetcwd 2 /\nmkdir 0\nread 7 (none)\nclose 0 -1\nerrno 9\npipe2 0 3 4\ngetuid32 0\n");
   });
 
+  it("resolves *at() paths against a directory descriptor, and exit ends the process with its code", async () => {
+    const k = boot();
+    install(k, "/bin/t", async () => {
+      const dfd = await syscall(NR.__NR_open, "/tmp", 0o40000, 0);
+      printf("mkdirat %d ", await syscall(NR.__NR_mkdirat, dfd, "sub", 0o700));
+      const fd = await syscall(NR.__NR_openat, dfd, "sub/f", 0o101, 0o644);
+      printf("write %d ", await syscall(NR.__NR_write, fd, "abc", 3));
+      const link = new Uint8Array(16);
+      const n = await syscall(NR.__NR_readlink, "/bin/sh", link, 16);
+      printf("readlink %d %s ", n, new TextDecoder().decode(link.subarray(0, n)));
+      printf("access %d %d ", await syscall(NR.__NR_access, "/tmp/sub/f", 2), await syscall(NR.__NR_faccessat, dfd, "nope", 0));
+      printf("unlinkat %d %d %d\n", await syscall(NR.__NR_unlinkat, dfd, "sub", 0x200), await syscall(NR.__NR_unlinkat, dfd, "sub/f", 0), await syscall(NR.__NR_unlinkat, dfd, "sub", 0x200));
+      await syscall(NR.__NR_exit, 3);
+      printf("not reached\n");
+      return 0;
+    });
+    const r = await run(k, ["/bin/t"]);
+    expect([r.stdout, r.code]).toEqual(["mkdirat 0 write 3 readlink 7 busybox access 0 -1 unlinkat -1 0 0\n", 3]);
+  });
+
   it("gives -1 and ENOSYS for a number with no call: perror says Function not implemented", async () => {
     const k = boot();
     for (const nr of [223, 7, 13, 17, 224, 449, 451, 452, 1000, 0xeffff, 0x0f0007, 0x0f07ff]) {
