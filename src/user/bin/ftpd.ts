@@ -4,11 +4,13 @@
 // One client at a time; data connections go out from port 20 (ftp-data), as RFC 959 says. The
 // files are DIR's (default /srv/ftp), which is also "/" to the client.
 //
-//   ftpd [-v] [-p PORT] [-a USER:PASS]... [DIR]
+//   ftpd [-v] [-p PORT] [-a USER:PASS]... [-r BYTES_PER_SEC] [DIR]
 //
 // anonymous (or ftp) logs in with any password; -a adds accounts. -v logs each command on stderr.
+// -r slows RETR down to that rate (whole 4 KiB blocks with sleeps between), so that a transfer can
+// be watched while it runs (/proc/net/tcp, netstat).
 import { fprintf, perror, stderr } from "../libc/stdio.js";
-import { close, getdents, open, read, stat, write } from "../libc/unistd.js";
+import { close, getdents, nanosleep, open, read, stat, write } from "../libc/unistd.js";
 import { accept, bind, connect, listen, recv, send, setsockopt, socket, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR } from "../libc/socket.js";
 import { INADDR_ANY, make_sockaddr_in, SOCKADDR_IN_SIZE } from "../libc/inet.js";
 import { libc } from "../libc/state.js";
@@ -17,7 +19,7 @@ import { O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, O_WRONLY, S_ISDIR, S_ISREG } f
 import { normalize_path } from "../../fs/namei.js";
 import { getopt32 } from "../busybox/libbb.js";
 
-const USAGE = "usage: ftpd [-v] [-p PORT] [-a USER:PASS]... [DIR]\n";
+const USAGE = "usage: ftpd [-v] [-p PORT] [-a USER:PASS]... [-r BYTES_PER_SEC] [DIR]\n";
 const enc = new TextEncoder();
 
 interface Session {
@@ -30,6 +32,8 @@ interface Session {
   /** The client's data address from PORT (a sockaddr_in), or null. */
   port: Uint8Array | null;
   pending: string;
+  /** -r: bytes per second for RETR, 0 for as fast as possible. */
+  rate: number;
 }
 
 async function reply(s: Session, text: string): Promise<void> {
@@ -114,6 +118,7 @@ async function cmd_retr(s: Session, arg: string): Promise<void> {
       ok = false;
       break;
     }
+    if (s.rate) await nanosleep(Math.round((n / s.rate) * 1e9));
   }
   close(fd);
   close(dfd);
@@ -250,17 +255,19 @@ async function serve(s: Session, accounts: Map<string, string>, verbose: boolean
 }
 
 export async function ftpd_main(_argc: number, argv: string[]): Promise<number> {
-  const parsed = getopt32(argv, "vp:a:");
+  const parsed = getopt32(argv, "vp:a:r:");
   if (!parsed || parsed.args.length > 1) {
     fprintf(stderr(), "%s", USAGE);
     return 1;
   }
   let port = 21;
   let verbose = false;
+  let rate = 0;
   const accounts = new Map<string, string>();
   for (const [c, v] of parsed.opts) {
     if (c === "v") verbose = true;
     else if (c === "p") port = /^\d+$/.test(v!) && Number(v) > 0 && Number(v) < 65536 ? Number(v) : -1;
+    else if (c === "r") rate = /^\d+$/.test(v!) && Number(v) > 0 ? Number(v) : -1;
     else if (c === "a") {
       const colon = v!.indexOf(":");
       if (colon <= 0) {
@@ -270,7 +277,7 @@ export async function ftpd_main(_argc: number, argv: string[]): Promise<number> 
       accounts.set(v!.slice(0, colon), v!.slice(colon + 1));
     }
   }
-  if (port < 0) {
+  if (port < 0 || rate < 0) {
     fprintf(stderr(), "%s", USAGE);
     return 1;
   }
@@ -293,7 +300,7 @@ export async function ftpd_main(_argc: number, argv: string[]): Promise<number> 
       if (libc().errno === EINTR) continue;
       return fail("accept");
     }
-    await serve({ fd, root, cwd: "/", user: null, logged_in: false, binary: true, port: null, pending: "" }, accounts, verbose);
+    await serve({ fd, root, cwd: "/", user: null, logged_in: false, binary: true, port: null, pending: "", rate }, accounts, verbose);
     close(fd);
   }
 }
