@@ -1,7 +1,6 @@
-// BusyBox 1.35 nc (networking/nc_bloaty.c, busybox-facts.md §8) over kplay's UDP, and the poll()
-// it waits with (fs/select.c and the ->poll of pipes, the terminal and UDP sockets). TCP is not in
-// the kernel yet, so only its error path is checked. Everything runs on the virtual clock, so the
-// -w timings are exact.
+// BusyBox 1.35 nc (networking/nc_bloaty.c, busybox-facts.md §8) over kplay's UDP and TCP, and the
+// poll() it waits with (fs/select.c and the ->poll of pipes, the terminal and sockets). Everything
+// runs on the virtual clock, so the -w timings are exact.
 import { describe, expect, it } from "vitest";
 import { boot, install, sh, USER } from "./helpers.js";
 import { run_scenario } from "../src/machine/scenario.js";
@@ -192,15 +191,55 @@ describe("nc errors", () => {
     expect(r.output).toBe("nc: timeout\nnc: timeout\nrc=1\n");
   });
 
-  it("TCP and IPv6 sockets fail at socket() until the kernel has them", async () => {
+  it("TCP: a refused connect is silent below -vv (busybox-facts §8); no host prints the usage; IPv6 fails at socket()", async () => {
     const k = boot();
-    for (const cmd of ["nc 127.0.0.1 80", "nc -l -p 2000", "nc -v -w1 127.0.0.1 80", "nc"]) {
+    for (const [cmd, out] of [
+      ["nc 127.0.0.1 80", ""],
+      ["nc -v -w1 127.0.0.1 80", ""],
+      ["nc -vv 127.0.0.1 80", "nc: 127.0.0.1 (127.0.0.1:80): Connection refused\nsent 0, rcvd 0\n"],
+    ]) {
       const r = await sh(k, cmd);
-      expect(r.output, cmd).toBe("nc: socket: Socket type not supported\n");
+      expect(r.output, cmd).toBe(out);
       expect(r.code, cmd).toBe(1);
     }
+    expect((await sh(k, "nc")).output).toContain("\nUsage: nc [OPTIONS] HOST PORT  - connect\n");
     const r = await sh(k, "nc -u ::1 2000");
     expect(r.output).toBe("nc: socket: Address family not supported by protocol\n");
+  });
+
+  it("TCP: a listener's -w gives up with 'nc: timeout'; a port in use fails at bind", async () => {
+    const k = boot();
+    expect((await sh(k, "nc -l -w2 -p 1235; echo rc=$?")).output).toBe("nc: timeout\nrc=1\n");
+    expect(k.clock.now()).toBeGreaterThanOrEqual(2e9);
+    install(k, "/bin/holdport", async () => {
+      const fd = await sk.socket(sk.AF_INET, sk.SOCK_STREAM, 0);
+      if ((await sk.bind(fd, make_sockaddr_in(sk.AF_INET, 2000, INADDR_LOOPBACK), SOCKADDR_IN_SIZE)) < 0) return 1;
+      await sk.listen(fd, 1);
+      await pause();
+      return 0;
+    });
+    expect((await sh(k, "holdport & sleep 1; nc -l -p 2000; echo rc=$?; kill $!")).output).toBe("nc: bind: Address already in use\nrc=1\n");
+  });
+});
+
+describe("nc over TCP", () => {
+  it("carries stdin to the listener, which prints it; EOF on stdin half-closes and both end", async () => {
+    const k = boot();
+    const r = await sh(k, "nc -l -p 1234 </dev/null > /tmp/got & sleep 1; echo hello | nc 127.0.0.1 1234; echo rc=$?; wait; cat /tmp/got");
+    expect(r.output).toBe("rc=0\nhello\n");
+  });
+
+  it("carries both ways: the listener's stdin reaches the client's stdout", async () => {
+    const k = boot();
+    const r = await sh(k, "echo from-server | nc -l -p 1234 & sleep 1; echo from-client | nc 127.0.0.1 1234; wait");
+    expect(r.output.split("\n").sort()).toEqual(["", "from-client", "from-server"]);
+  });
+
+  it("reports with -v as BusyBox does (numeric addresses with -n)", async () => {
+    const k = boot();
+    const r = await sh(k, "nc -v -n -l -p 1236 </dev/null & sleep 1; echo hi | nc -v -n 127.0.0.1 1236; wait");
+    expect(r.stderr).toMatch(/^listening on 0\.0\.0\.0:1236 \.\.\.\n127\.0\.0\.1 \(127\.0\.0\.1:1236\) open\nconnect to 127\.0\.0\.1:1236 from 127\.0\.0\.1:(\d+) \(127\.0\.0\.1:\1\)\n$/);
+    expect(r.stdout).toBe("hi\n");
   });
 });
 

@@ -1,6 +1,9 @@
 // Mirrors the in-kernel socket interface of net/socket.c (include/linux/net.h): what module code
 // calls instead of the system calls. Addresses and buffers are kernel memory (kvec), so there is
-// no set_fs() and no copy from user space.
+// no set_fs() and no copy from user space. A kernel socket has no file, so O_NONBLOCK comes only
+// from the flags given (kernel_connect, kernel_accept) or MSG_DONTWAIT; the calls that wait (TCP's
+// connect, accept, sendmsg, recvmsg) return promises. bind checks CAP_NET_BIND_SERVICE of the
+// task the kernel code runs for, as __inet_bind does.
 import { IovIter } from "./core/msghdr.js";
 import type { Msghdr } from "./core/msghdr.js";
 import { UserPtr } from "../kernel/uaccess.js";
@@ -30,6 +33,7 @@ export function kernel_bind(sock: Socket, addr: Uint8Array, addrlen: number): Ma
   return sock.ops!.bind!(sock, addr, addrlen);
 }
 
+/** kernel_connect(sock, addr, addrlen, flags): for TCP, waits for the handshake unless flags has O_NONBLOCK (-EINPROGRESS). */
 export function kernel_connect(sock: Socket, addr: Uint8Array, addrlen: number, flags: number): MaybeAsync<number> {
   return sock.ops!.connect!(sock, addr, addrlen, flags);
 }
@@ -38,7 +42,7 @@ export function kernel_listen(sock: Socket, backlog: number): MaybeAsync<number>
   return sock.ops!.listen!(sock, backlog);
 }
 
-/** kernel_accept(sock, &newsock, flags): the new socket, or -errno. */
+/** kernel_accept(sock, &newsock, flags): the new socket (waiting for one unless O_NONBLOCK: -EAGAIN), or -errno. */
 export async function kernel_accept(sock: Socket, flags: number): Promise<Socket | number> {
   const newsock = sock_alloc();
   newsock.type = sock.type;

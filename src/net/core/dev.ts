@@ -37,6 +37,13 @@ export interface NetDeviceOps {
 /** A packet tap (packet sockets, tcpdump): sees every frame a device sends or receives. */
 export type PacketTap = (skb: SkBuff, dev: NetDevice, dir: "in" | "out") => void;
 
+/**
+ * An egress qdisc hook, as `tc qdisc add dev lo root netem loss ...` would install: false takes the
+ * packet away before the device (and the taps) see it: dropped, or kept to be sent later with
+ * dev_queue_xmit(). kplay's lo has none unless a test installs one.
+ */
+export type EgressHook = (skb: SkBuff, dev: NetDevice) => boolean;
+
 /** struct net_device */
 export class NetDevice {
   ifindex = 0;
@@ -59,6 +66,7 @@ interface NetState {
   backlog: SkBuff[];
   draining: boolean;
   taps: PacketTap[];
+  egress: EgressHook[];
   /** The protocol handlers netif_receive_skb dispatches to, by ethertype. */
   ptype: Map<number, (skb: SkBuff) => void>;
 }
@@ -67,7 +75,7 @@ const states = new WeakMap<Kernel, NetState>();
 
 export function net_state(k: Kernel = current().kernel): NetState {
   let s = states.get(k);
-  if (!s) states.set(k, (s = { devices: [], backlog: [], draining: false, taps: [], ptype: new Map() }));
+  if (!s) states.set(k, (s = { devices: [], backlog: [], draining: false, taps: [], egress: [], ptype: new Map() }));
   return s;
 }
 
@@ -100,7 +108,9 @@ export function dev_queue_xmit(skb: SkBuff): number {
     dev.stats.tx_dropped++;
     return -100; /* -ENETDOWN */
   }
-  for (const tap of net_state().taps) tap(skb, dev, "out");
+  const st = net_state();
+  for (const hook of st.egress) if (!hook(skb, dev)) return 0;
+  for (const tap of st.taps) tap(skb, dev, "out");
   return dev.netdev_ops.ndo_start_xmit(skb, dev);
 }
 

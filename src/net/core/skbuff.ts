@@ -11,6 +11,8 @@ export class SkBuff {
   protocol = ETH_P_IP;
   /** Offset of the transport header in `data`. */
   transport_header = 0;
+  /** skb->cb: the control block of the layer that holds the skb (TCP_SKB_CB). */
+  cb: unknown = null;
 
   constructor(public data: Uint8Array) {}
 

@@ -5,7 +5,7 @@ import { EFAULT, EINVAL, ENODEV, ENOPROTOOPT, EOPNOTSUPP } from "../../include/u
 import * as S from "../../include/uapi/socket.js";
 import { module_name, module_put, try_module_get, type Module } from "../../kernel/module/module.js";
 import { current } from "../../kernel/sched/task.js";
-import { WaitQueueHead } from "../../kernel/sched/wait.js";
+import { WaitQueueHead, wait_event_interruptible, wait_event_interruptible_timeout } from "../../kernel/sched/wait.js";
 import { copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
 import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js";
 import type { Kernel } from "../../kernel/kernel.js";
@@ -13,6 +13,7 @@ import { proc_create } from "../../fs/proc/generic.js";
 import { seq_printf, single_proc_ops } from "../../fs/proc/seq_file.js";
 import { ptr_to_id } from "../../lib/vsprintf.js";
 import type { Msghdr } from "./msghdr.js";
+import type { SkBuff } from "./skbuff.js";
 import type { Socket } from "../socket.js";
 
 type ProtoMethod = ((...args: never[]) => unknown) | undefined;
@@ -72,9 +73,23 @@ export interface Sock {
   sk_refcnt: number;
   /** Woken on data, state change, or space (sk_sleep()). */
   sk_wq: WaitQueueHead;
-  /** Set by the socket layer's SO_LINGER. */
+  /** Set by the socket layer's SO_LINGER (seconds). */
   sk_lingertime: number;
+  /** SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK (set by SO_SNDBUF/SO_RCVBUF), SOCK_BINDADDR_LOCK, SOCK_BINDPORT_LOCK. */
+  sk_userlocks: number;
+  /**
+   * socket_lock_t: `owned` while a task works on the socket (lock_sock); packets that arrive then
+   * wait in sk_backlog until release_sock() hands them to sk_prot->backlog_rcv.
+   */
+  sk_lock: { owned: boolean };
+  sk_backlog: SkBuff[];
 }
+
+/** sk_userlocks bits */
+export const SOCK_SNDBUF_LOCK = 1;
+export const SOCK_RCVBUF_LOCK = 2;
+export const SOCK_BINDADDR_LOCK = 4;
+export const SOCK_BINDPORT_LOCK = 8;
 
 /** sysctl net.core.{r,w}mem_default and _max. */
 export const SYSCTL_RMEM_DEFAULT = 212992;
@@ -141,6 +156,9 @@ export function sk_alloc(_net: unknown, family: number, _priority: number, prot:
     sk_refcnt: 1,
     sk_wq: new WaitQueueHead(),
     sk_lingertime: 0,
+    sk_userlocks: 0,
+    sk_lock: { owned: false },
+    sk_backlog: [],
   };
 }
 
@@ -227,9 +245,12 @@ export function sock_setsockopt(sock: Socket, _level: number, optname: number, o
     case S.SO_OOBINLINE:
       return flag("SOCK_URGINLINE");
     case S.SO_SNDBUF:
+      sk.sk_userlocks |= SOCK_SNDBUF_LOCK;
       sk.sk_sndbuf = Math.max(Math.min(v >>> 0, SYSCTL_WMEM_MAX) * 2, SOCK_MIN_SNDBUF);
+      sk.sk_wq.wake_up(); /* sk->sk_write_space(sk) */
       return 0;
     case S.SO_RCVBUF:
+      sk.sk_userlocks |= SOCK_RCVBUF_LOCK;
       sk.sk_rcvbuf = Math.max(Math.min(v >>> 0, SYSCTL_RMEM_MAX) * 2, SOCK_MIN_RCVBUF);
       return 0;
     case S.SO_PRIORITY:
@@ -311,6 +332,62 @@ export function sock_common_getsockopt(sock: Socket, level: number, optname: num
   return (sk.sk_prot.getsockopt as (s: Sock, l: number, o: number, v: UserPtr, n: { value: number }) => number)(sk, level, optname, optval, optlen);
 }
 
+/** lock_sock(sk): the caller owns the socket until release_sock(); it must not sleep meanwhile. */
+export function lock_sock(sk: Sock): void {
+  sk.sk_lock.owned = true;
+}
+
+/** sock_owned_by_user(sk) */
+export function sock_owned_by_user(sk: Sock): boolean {
+  return sk.sk_lock.owned;
+}
+
+/** sk_add_backlog(sk, skb): keep a packet for the owner to process at release_sock(). */
+export function sk_add_backlog(sk: Sock, skb: SkBuff): void {
+  sk.sk_backlog.push(skb);
+}
+
+/** release_sock(sk): process what arrived while the socket was owned (__release_sock), then let go. */
+export function release_sock(sk: Sock): void {
+  for (let skb = sk.sk_backlog.shift(); skb; skb = sk.sk_backlog.shift()) (sk.sk_prot.backlog_rcv as (s: Sock, b: SkBuff) => number)(sk, skb);
+  sk.sk_lock.owned = false;
+}
+
+/** sock_rcvtimeo(sk, noblock): how long a receive may wait (ns), 0 without waiting. */
+export function sock_rcvtimeo(sk: Sock, noblock: boolean): number {
+  return noblock ? 0 : sk.sk_rcvtimeo;
+}
+
+/** sock_sndtimeo(sk, noblock) */
+export function sock_sndtimeo(sk: Sock, noblock: boolean): number {
+  return noblock ? 0 : sk.sk_sndtimeo;
+}
+
+/** sock_intr_errno(timeo): what an interrupted wait returns (-ERESTARTSYS, -EINTR once timed). */
+export function sock_intr_errno(timeo: number): number {
+  return timeo === MAX_SCHEDULE_TIMEOUT ? -512 /* -ERESTARTSYS */ : -4 /* -EINTR */;
+}
+
+/**
+ * sk_wait_event(sk, &timeo, condition): let go of the socket (processing its backlog), sleep until
+ * `condition()` holds, a signal arrives or `timeo.value` ns pass (which it lowers by the time
+ * slept), take the socket again, and say whether the condition holds.
+ */
+export async function sk_wait_event(sk: Sock, timeo: { value: number }, condition: () => boolean): Promise<boolean> {
+  release_sock(sk);
+  if (!condition()) {
+    const clock = current().kernel.clock;
+    const start = clock.now();
+    if (timeo.value === MAX_SCHEDULE_TIMEOUT) await wait_event_interruptible(sk.sk_wq, condition);
+    else {
+      await wait_event_interruptible_timeout(sk.sk_wq, condition, timeo.value);
+      timeo.value = Math.max(0, timeo.value - (clock.now() - start));
+    }
+  }
+  lock_sock(sk);
+  return condition();
+}
+
 /** sock_error(sk): take the pending error (-errno) or 0. */
 export function sock_error(sk: Sock): number {
   const e = sk.sk_err;
@@ -356,11 +433,13 @@ export function proc_net_protocols_init(net: Parameters<typeof proc_create>[2]):
   );
 }
 
-/**
- * The `%pK` of a sock in /proc/net files: its hashed address. The address is a stand-in in
- * lowmem (0xc0000000 up), stable for a socket because it derives from the socket's inode.
- */
-export function sock_kptr(ino: number): string {
-  const k = current().kernel;
-  return ptr_to_id(k.ptr_key, 0xc0000000 + ((ino * 0x340) & 0x0fffffff));
+/** A stand-in lowmem address for a sock known by its inode number. */
+export const sock_kaddr = (ino: number): number => 0xc0000000 + ((ino * 0x340) & 0x0fffffff);
+
+/** `%pK` of a kernel address in /proc/net files: hashed, as 5.15 prints it (ptr_to_id). */
+export function kptr(addr: number): string {
+  return ptr_to_id(current().kernel.ptr_key, addr >>> 0);
 }
+
+/** The `%pK` of a sock known by its inode (netlink's rows). */
+export const sock_kptr = (ino: number): string => kptr(sock_kaddr(ino));

@@ -1,12 +1,11 @@
 // Mirrors include/net/inet_sock.h: the IPv4 part of a sock (addresses and ports, host order here),
 // with the per-socket IP options of net/ipv4/ip_sockglue.c.
-import { sock_kptr } from "../core/sock.js";
+import { kptr, sock_kaddr } from "../core/sock.js";
 import type { Sock } from "../core/sock.js";
 import type { SkBuff } from "../core/skbuff.js";
 
 /** TCP states that UDP reuses for sk_state (include/net/tcp_states.h). */
-export const TCP_ESTABLISHED = 1;
-export const TCP_CLOSE = 7;
+export { TCP_ESTABLISHED, TCP_CLOSE } from "./tcp_states.js";
 
 /** inet->cmsg_flags: which ancillary data recvmsg would attach. */
 export const IP_CMSG_PKTINFO = 1 << 0;
@@ -25,6 +24,11 @@ export interface InetSock extends Sock {
   inet_saddr: number;
   /** Local port (inet_num); 0 when unbound. A raw socket's is its protocol. */
   inet_num: number;
+  /**
+   * The source port segments carry (inet_sport): TCP sets it with inet_num and keeps it when a
+   * closing socket gives its port back; undefined for the protocols that use inet_num alone.
+   */
+  inet_sport?: number;
   inet_daddr: number;
   inet_dport: number;
   inet_id: number;
@@ -56,13 +60,19 @@ export interface InetSock extends Sock {
   /** The uid of the socket's creator, for /proc/net/udp. */
   sk_uid: number;
   sk_ino: number;
+  /** The stand-in kernel address of a sock from a slab of its own (TCP); see sk_kptr. */
+  sk_kaddr?: number;
 }
 
 export function inet_sk(sk: Sock): InetSock {
   return sk as InetSock;
 }
 
-/** The `%pK` column of /proc/net/{udp,raw,tcp}: the sock's hashed address (sock_kptr). */
-export function sk_kptr(sk: InetSock): string {
-  return sock_kptr(sk.sk_ino);
+/**
+ * The `%pK` column of /proc/net/{udp,raw,tcp}: the hashed address of the sock, stable for its
+ * life: its slab address when it has one (TCP socks, request and TIME_WAIT socks, which may have
+ * no inode), else one derived from its inode number.
+ */
+export function sk_kptr(sk: { sk_ino?: number; sk_kaddr?: number }): string {
+  return kptr(sk.sk_kaddr ?? sock_kaddr(sk.sk_ino ?? 0));
 }

@@ -2,18 +2,20 @@
 // (ip_local_deliver_finish / ip_protocol_deliver_rcu): first a copy to every matching raw socket,
 // then the protocol's handler; a protocol nobody takes is answered with protocol unreachable.
 import { ip_fast_csum } from "../../lib/checksum.js";
-import { IPPROTO_ICMP, IPPROTO_IGMP, IPPROTO_UDP } from "../../include/uapi/in.js";
+import { IPPROTO_ICMP, IPPROTO_IGMP, IPPROTO_TCP, IPPROTO_UDP } from "../../include/uapi/in.js";
 import type { SkBuff } from "../core/skbuff.js";
 import { mib } from "./snmp.js";
 import { icmp_rcv, icmp_send, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH } from "./icmp.js";
 import { igmp_rcv } from "./igmp.js";
 import { raw_local_deliver } from "./raw.js";
 import { udp_rcv } from "./udp.js";
+import { tcp_v4_rcv } from "./tcp_ipv4.js";
 
 /** inet_protos[]: the protocols with a receive handler (net/ipv4/protocol.c, inet_add_protocol). */
 const inet_protos: ReadonlyMap<number, (skb: SkBuff) => unknown> = new Map<number, (skb: SkBuff) => unknown>([
   [IPPROTO_ICMP, icmp_rcv],
   [IPPROTO_IGMP, igmp_rcv],
+  [IPPROTO_TCP, tcp_v4_rcv],
   [IPPROTO_UDP, udp_rcv],
 ]);
 

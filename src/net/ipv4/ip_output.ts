@@ -23,6 +23,8 @@ export interface IpParams {
   df?: boolean;
   /** The sending socket: its IP_MTU_DISCOVER decides DF and how the IP ID is chosen. */
   sk?: InetSock | null;
+  /** An IP ID chosen by the caller (TCP: the socket's inet_id, or 0 for replies with DF). */
+  id?: number;
 }
 
 const ident = new WeakMap<Kernel, number>();
@@ -68,7 +70,7 @@ export function ip_build(p: IpParams, payload: Uint8Array): Uint8Array {
   dv.setUint8(0, 0x45);
   dv.setUint8(1, p.tos ?? 0);
   dv.setUint16(2, pkt.length);
-  dv.setUint16(4, ip_select_ident(df, sk ? ip_sk_ignore_df(sk) : true, sk));
+  dv.setUint16(4, p.id ?? ip_select_ident(df, sk ? ip_sk_ignore_df(sk) : true, sk));
   dv.setUint16(6, df ? IP_DF : 0);
   dv.setUint8(8, p.ttl ?? IPDEFTTL);
   dv.setUint8(9, p.protocol);

@@ -15,7 +15,7 @@ import { current } from "../../kernel/sched/task.js";
 import { pr_info } from "../../kernel/printk/printk.js";
 import { copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
 import type { Kernel } from "../../kernel/kernel.js";
-import { sock_hold, sock_prot_inuse_add, type Proto, type Sock } from "../core/sock.js";
+import { sock_hold, sock_orphan, sock_prot_inuse_add, sock_put, type Proto, type Sock } from "../core/sock.js";
 import { memcpy_from_msg, memcpy_to_msg, type Msghdr } from "../core/msghdr.js";
 import { SkBuff } from "../core/skbuff.js";
 import { skb_recv_datagram, sock_queue_rcv_skb } from "../core/datagram.js";
@@ -301,10 +301,13 @@ function raw_destroy(sk: Sock): void {
  * raw_close(): leave the router-alert chain ("Raw sockets may have direct kernel references. Kill
  * them."), then sk_common_release: destroy and unhash; inet_release drops the last reference.
  */
-function raw_close(sk: Sock): void {
+function raw_close(sk: Sock, _timeout: number): void {
   ip_ra_control(sk, false);
   raw_destroy(sk);
   raw_unhash_sk(sk);
+  /* sk_common_release(): orphan the sock and drop the socket's reference. */
+  sock_orphan(sk);
+  sock_put(sk);
 }
 
 /** raw_sk_init(): an ICMP socket starts with an empty filter. */

@@ -10,7 +10,7 @@ import { csum_partial, csum_tcpudp_magic } from "../../lib/checksum.js";
 import { current } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { wait_event_interruptible_timeout } from "../../kernel/sched/wait.js";
-import { sock_error, MAX_SCHEDULE_TIMEOUT, type Proto, type Sock } from "../core/sock.js";
+import { sock_error, sock_orphan, sock_put, MAX_SCHEDULE_TIMEOUT, type Proto, type Sock } from "../core/sock.js";
 import type { Msghdr } from "../core/msghdr.js";
 import type { SkBuff } from "../core/skbuff.js";
 import { TCP_CLOSE, TCP_ESTABLISHED, inet_sk, sk_kptr, type InetSock } from "./inet_sock.js";
@@ -291,6 +291,13 @@ export function udp_close(sk: Sock): void {
   inet.sk_rmem_alloc = 0;
 }
 
+/** udp_lib_close(sk, timeout): sk_common_release(): unhash, then orphan the sock and drop the socket's reference. */
+function udp_lib_close(sk: Sock, _timeout: number): void {
+  udp_close(sk);
+  sock_orphan(sk);
+  sock_put(sk);
+}
+
 /** udp_lib_hash(): never called for UDP (Linux BUG()s); hashing happens in get_port. */
 function udp_lib_hash(): never {
   throw new Error("kernel BUG at net/ipv4/udp.c: udp_lib_hash");
@@ -323,7 +330,7 @@ export const udp_prot: Proto = {
   name: "UDP",
   obj_size: 704,
   memory_allocated: { value: 0 },
-  close: udp_close,
+  close: udp_lib_close,
   connect: ip4_datagram_connect,
   disconnect: udp_disconnect,
   ioctl: () => -ENOIOCTLCMD,

@@ -5,30 +5,36 @@
 //   bind:N[:LEN]  connect:N[:LEN]  (a 4-byte sockaddr holding the int N, or only LEN bytes of it;
 //                 for family 2, N is a port and the address a sockaddr_in for 0.0.0.0 / 127.0.0.1)
 //   sendto:PORT:TEXT, sendhex:PORT:HEX (family 2, to 127.0.0.1; a raw socket ignores the port)
-//   listen  accept  getsockname  getpeername  shutdown  send:TEXT  recv  write:TEXT  read
-//   recvfrom (waits; prints the length, the sender and the bytes in hex, for a raw socket the
-//   whole IP packet)  getsockopt:NAME[:LEN]  setsockopt:NAME:VALUE[:LEN]  pause (until a signal)
+//   listen[:BACKLOG] (1 by default)  accept (waits; for family 2 prints the new descriptor and
+//   the peer, and the calls after it use the new socket)  getsockname  getpeername (family 2:
+//   prints the address)  shutdown[:rd|wr|rdwr] (rdwr by default)  send:TEXT  recv  write:TEXT
+//   read  recvfrom (waits; prints the length, the sender and the bytes in hex, for a raw socket
+//   the whole IP packet)  getsockopt:NAME[:LEN]  setsockopt:NAME:VALUE[:LEN]  sleep:SECONDS
+//   pause (until a signal)
 // A NAME is a SOL_SOCKET option (type, domain, protocol, rcvbuf, sndbuf, reuseaddr, error) or
-// LEVEL.OPTION with LEVEL ip, raw, udp or a number and OPTION a name below (ip.ttl, ip.tos,
-// ip.hdrincl, ip.recverr, raw.icmp_filter, ...) or a number (ip.1001). setsockopt passes VALUE
-// as an int of LEN bytes (4 by default); getsockopt asks for LEN bytes (4) and prints the value
-// and, when it differs from 4, the length the kernel gave back.
+// LEVEL.OPTION with LEVEL ip, raw, udp, tcp or a number and OPTION a name below (ip.ttl, ip.tos,
+// ip.hdrincl, ip.recverr, raw.icmp_filter, tcp.nodelay, tcp.maxseg, ...) or a number (ip.1001).
+// setsockopt passes VALUE as an int of LEN bytes (4 by default); getsockopt asks for LEN bytes
+// (4) and prints the value and, when it differs from 4, the length the kernel gave back.
 import { printf, perror, puts } from "../libc/stdio.js";
-import { close, pause, read, write } from "../libc/unistd.js";
+import { close, nanosleep, pause, read, write } from "../libc/unistd.js";
 import * as sk from "../libc/socket.js";
 import { cstr } from "../../lib/vsprintf.js";
 import { INADDR_ANY, INADDR_LOOPBACK, inet_ntoa, make_sockaddr_in, parse_sockaddr_in, SOCKADDR_IN_SIZE } from "../libc/inet.js";
 import * as IN from "../libc/inet.js";
+import * as TCP from "../../include/uapi/tcp.js";
 import { libc } from "../libc/state.js";
 
 const TYPES: Record<string, number> = { stream: sk.SOCK_STREAM, dgram: sk.SOCK_DGRAM, raw: sk.SOCK_RAW, seqpacket: sk.SOCK_SEQPACKET };
 const OPTS: Record<string, number> = { type: sk.SO_TYPE, domain: sk.SO_DOMAIN, protocol: sk.SO_PROTOCOL, rcvbuf: sk.SO_RCVBUF, sndbuf: sk.SO_SNDBUF, reuseaddr: sk.SO_REUSEADDR, error: sk.SO_ERROR, priority: sk.SO_PRIORITY };
-const LEVELS: Record<string, number> = { socket: sk.SOL_SOCKET, ip: IN.SOL_IP, raw: IN.SOL_RAW, udp: IN.SOL_UDP };
+const LEVELS: Record<string, number> = { socket: sk.SOL_SOCKET, ip: IN.SOL_IP, raw: IN.SOL_RAW, udp: IN.SOL_UDP, tcp: TCP.SOL_TCP };
 const LEVEL_OPTS: Record<string, number> = {
   tos: IN.IP_TOS, ttl: IN.IP_TTL, hdrincl: IN.IP_HDRINCL, options: IN.IP_OPTIONS, pktinfo: IN.IP_PKTINFO, mtu_discover: IN.IP_MTU_DISCOVER,
   recverr: IN.IP_RECVERR, recvttl: IN.IP_RECVTTL, recvtos: IN.IP_RECVTOS, mtu: IN.IP_MTU, minttl: IN.IP_MINTTL, nodefrag: IN.IP_NODEFRAG,
   multicast_ttl: IN.IP_MULTICAST_TTL, multicast_loop: IN.IP_MULTICAST_LOOP, icmp_filter: IN.ICMP_FILTER,
+  nodelay: TCP.TCP_NODELAY, maxseg: TCP.TCP_MAXSEG, cork: TCP.TCP_CORK, keepidle: TCP.TCP_KEEPIDLE, syncnt: TCP.TCP_SYNCNT, linger2: TCP.TCP_LINGER2, quickack: TCP.TCP_QUICKACK,
 };
+const SHUT: Record<string, number> = { rd: sk.SHUT_RD, wr: sk.SHUT_WR, rdwr: sk.SHUT_RDWR };
 
 /** NAME or LEVEL.OPTION as (level, optname). */
 function sockopt_name(name: string): [number, number] {
@@ -60,7 +66,7 @@ export async function socktest_main(argc: number, argv: string[]): Promise<numbe
   const type = TYPES[argv[2]] ?? Number(argv[2]);
   let i = 3;
   const protocol = /^\d+$/.test(argv[3] ?? "") ? Number(argv[i++]) : 0;
-  const fd = await sk.socket(family, type, protocol);
+  let fd = await sk.socket(family, type, protocol);
   if (fd < 0) {
     perror("socket");
     return 1;
@@ -92,20 +98,37 @@ export async function socktest_main(argc: number, argv: string[]): Promise<numbe
         break;
       }
       case "listen":
-        r = await sk.listen(fd, 1);
+        r = await sk.listen(fd, arg === undefined ? 1 : Number(arg));
         break;
-      case "accept":
-        r = await sk.accept(fd, null, null);
+      case "accept": {
+        const peer = new Uint8Array(SOCKADDR_IN_SIZE);
+        r = await sk.accept(fd, peer, { value: SOCKADDR_IN_SIZE });
+        if (r >= 0 && family === sk.AF_INET) {
+          const a = parse_sockaddr_in(peer);
+          printf("accept: fd %d from %s:%d\n", r, inet_ntoa(a.addr), a.port);
+          fd = r;
+          continue;
+        }
         break;
+      }
       case "getsockname":
       case "getpeername": {
         const l = { value: 128 };
-        r = (call === "getsockname" ? sk.getsockname : sk.getpeername)(fd, new Uint8Array(128), l);
+        const name = new Uint8Array(128);
+        r = (call === "getsockname" ? sk.getsockname : sk.getpeername)(fd, name, l);
+        if (r >= 0 && family === sk.AF_INET) {
+          const a = parse_sockaddr_in(name);
+          printf("%s: %s:%d\n", call, inet_ntoa(a.addr), a.port);
+          continue;
+        }
         break;
       }
       case "shutdown":
-        r = await sk.shutdown(fd, sk.SHUT_RDWR);
+        r = await sk.shutdown(fd, SHUT[arg ?? "rdwr"] ?? Number(arg));
         break;
+      case "sleep":
+        await nanosleep(Number(arg ?? "1") * 1e9);
+        continue;
       case "send":
       case "write": {
         const data = new TextEncoder().encode(arg ?? "");

@@ -4,7 +4,7 @@
 // (libbb/udp_io.c). One socket on fd 3 carries everything; readwrite() is "the i/o loop from hell",
 // a poll() over stdin and the socket that copies each way until both are closed, with -w as the
 // idle timeout. UDP "listen" peeks at the first datagram, connects to its sender and then relays
-// as a client does. TCP (SOCK_STREAM) paths are complete but fail at socket() until kplay has TCP.
+// as a client does; TCP listens with a backlog of 1 and accepts one connection (-lk -e: many).
 //
 // kplay's libc has no alarm() yet: arm()/unarm() set the SIGALRM timer themselves (ITIMER_REAL of
 // kernel/time/itimer.c), and the handler's longjmp becomes a flag checked when the interrupted
