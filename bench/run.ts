@@ -100,6 +100,35 @@ async function ops_per_sec(name: string, setup: () => Promise<unknown>, op: () =
   return { ...f, ops_per_sec: n / (f.median_ms / 1000) };
 }
 
+/**
+ * The same operation on the host's real kernel: bench/c/ops.c, built with the system's cc, run
+ * `runs` times; null when there is no C compiler (the row then says so).
+ */
+const ops_bin = ((): string | null => {
+  const out = join(mkdtempSync(join(tmpdir(), "kplay-bench-c-")), "ops");
+  try {
+    execFileSync("cc", ["-O2", "-o", out, new URL("../bench/c/ops.c", import.meta.url).pathname], { stdio: "ignore" });
+    return out;
+  } catch {
+    return null;
+  }
+})();
+
+function host_ops(name: string, mode: string, n: number): Figure & { ops_per_sec?: number; note?: string } {
+  if (!ops_bin) return { name: `${name} (host kernel)`, median_ms: NaN, min_ms: NaN, max_ms: NaN, runs: 0, note: "no C compiler" };
+  const t: number[] = [];
+  for (let i = 0; i < 5; i++) t.push(Number(execFileSync(ops_bin, [mode, String(n)]).toString().trim()) / 1e6);
+  t.sort((a, b) => a - b);
+  const median = t[2];
+  return { name: `${name} (host kernel)`, median_ms: median, min_ms: t[0], max_ms: t[4], runs: 5, ops_per_sec: n / (median / 1000) };
+}
+
+/** A kplay rate next to the host's: the ratio is kplay's rate over the host's. */
+function beside(kplay: Figure & { ops_per_sec: number }, host: Figure & { ops_per_sec?: number }): void {
+  figures.push(kplay, host);
+  if (host.ops_per_sec) Object.assign(kplay, { baseline: host.name, ratio: kplay.ops_per_sec / host.ops_per_sec });
+}
+
 /** insmod NAME from inside the bench process. */
 function insmod(name: string): Promise<number> {
   const k = current().kernel;
@@ -112,18 +141,19 @@ const sockets = await ops_per_sec("socket()+close(), family 45 (socket_demo)", (
   close(fd);
 });
 figures.push(sockets);
-
-figures.push(
-  await ops_per_sec("socket()+close(), a UDP socket", async () => {}, async () => {
+beside(
+  await ops_per_sec("socket()+close(), UDP", async () => {}, async () => {
     const fd = await socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0) throw new Error("socket failed");
     close(fd);
   }),
+  host_ops("socket()+close(), UDP", "socket", 2000),
 );
 
 /**
- * TCP connect+accept+close of one connection on lo: the handshake, then the server closes first
- * (its side waits in TIME_WAIT, so the client's ports stay free) and the client follows.
+ * TCP connect+accept+close of one connection on lo, as bench/c/ops.c's tcpconn: the handshake, then
+ * the client closes and the server follows (the client's side waits in TIME_WAIT, up to
+ * tcp_max_tw_buckets of them).
  */
 async function tcp_connect_accept_close(): Promise<Figure & { ops_per_sec: number }> {
   let l = -1;
@@ -136,8 +166,8 @@ async function tcp_connect_accept_close(): Promise<Figure & { ops_per_sec: numbe
     if ((await connect(c, make_sockaddr_in(AF_INET, 5000, INADDR_LOOPBACK), SOCKADDR_IN_SIZE)) < 0) throw new Error(`connect failed: errno ${libc().errno}`);
     const a = await accept(l, null, null);
     if (a < 0) throw new Error(`accept failed: errno ${libc().errno}`);
-    close(a);
     close(c);
+    close(a);
   });
 }
 
@@ -152,7 +182,7 @@ async function tcp_bulk(): Promise<Figure & { ops_per_sec: number }> {
   const buf = new Uint8Array(65536);
   let c = -1;
   let a = -1;
-  return ops_per_sec("TCP bulk transfer on lo, 1 MiB per op", async () => {
+  return ops_per_sec("TCP bulk transfer on lo, 16 MiB", async () => {
     const l = await socket(AF_INET, SOCK_STREAM, 0);
     await bind(l, make_sockaddr_in(AF_INET, 5001, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
     await listen(l, 1);
@@ -169,9 +199,10 @@ async function tcp_bulk(): Promise<Figure & { ops_per_sec: number }> {
   }, 16);
 }
 
-figures.push(await tcp_connect_accept_close());
+beside(await tcp_connect_accept_close(), host_ops("TCP connect+accept+close on lo", "tcpconn", 2000));
 const bulk = await tcp_bulk();
-figures.push(bulk);
+const host_bulk = host_ops("TCP bulk transfer on lo, 16 MiB", "tcpbulk", 16);
+beside(bulk, host_bulk);
 
 /** UDP send+receive of one datagram between two connected loopback sockets, beside `extra` bound sockets. */
 async function udp_round_trip(extra: number): Promise<Figure & { ops_per_sec: number }> {
@@ -195,7 +226,8 @@ async function udp_round_trip(extra: number): Promise<Figure & { ops_per_sec: nu
   });
 }
 
-for (const n of [10, 1000, 10000]) figures.push(await udp_round_trip(n));
+beside(await udp_round_trip(10), host_ops("UDP send+recv", "udp", 2000));
+for (const n of [1000, 10000]) figures.push(await udp_round_trip(n));
 
 /** One genl request and its reply on a NETLINK_GENERIC socket: sendmsg runs the doit, recv takes the answer. */
 async function genl_round_trip(name: string, setup: () => Promise<unknown>, request: () => Uint8Array): Promise<Figure & { ops_per_sec: number }> {
@@ -223,13 +255,15 @@ function genl_msg(type: number, cmd: number, version: number, attr: number, valu
   return b.bytes();
 }
 
-figures.push(await genl_round_trip("genl CTRL_CMD_GETFAMILY nlctrl request+reply", async () => {}, () => genl_msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, CTRL_ATTR_FAMILY_NAME, "nlctrl")));
+beside(await genl_round_trip("genl CTRL_CMD_GETFAMILY nlctrl request+reply", async () => {}, () => genl_msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, CTRL_ATTR_FAMILY_NAME, "nlctrl")), host_ops("genl CTRL_CMD_GETFAMILY nlctrl request+reply", "genl", 2000));
 figures.push(await genl_round_trip("genl echo (gnl_foobar_xmpl) request+reply", () => insmod("gnl_foobar_xmpl"), () => genl_msg(GENL_START_ALLOC, 1, 1, 1, "Some data that has `Nl` trait implemented, like &str")));
 
 const pad = (s: string, n: number): string => s.padEnd(n);
-console.log(`${pad("measurement", 44)} ${pad("median", 10)} ${pad("spread", 18)} ratio to node -e 0`);
+console.log(`${pad("measurement", 44)} ${pad("median", 10)} ${pad("spread", 18)} ratio to its baseline (node -e 0, or the host kernel)`);
 for (const f of figures) {
-  const extra = f === bulk ? `  (${bulk.ops_per_sec.toFixed(1)} MiB/s)` : "ops_per_sec" in f ? `  (${Math.round((f as { ops_per_sec: number }).ops_per_sec)} ops/s)` : "";
+  const note = (f as { note?: string }).note;
+  const rate = (f as { ops_per_sec?: number }).ops_per_sec;
+  const extra = note ? `  (${note})` : rate === undefined ? "" : f === bulk || f === host_bulk ? `  (${rate.toFixed(1)} MiB/s)` : `  (${Math.round(rate)} ops/s)`;
   console.log(`${pad(f.name, 44)} ${pad(f.median_ms.toFixed(3) + " ms", 10)} ${pad(`${f.min_ms.toFixed(3)}-${f.max_ms.toFixed(3)} ms`, 18)} ${f.ratio === undefined ? "-" : f.ratio.toFixed(3)}${extra}`);
 }
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, platform: `${process.platform} ${process.arch}` };

@@ -89,6 +89,7 @@ describe("AF_NETLINK", () => {
     expect((await run(k, ["/bin/t"])).stdout).toBe("bind 0\nbind -1 Address already in use\nproto -1 Protocol not supported\ntype -1 Socket type not supported\n");
     const r = await sh(k, "cat /proc/net/netlink");
     expect(r.stdout.split("\n")[0]).toBe("sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode");
-    expect(r.stdout.split("\n")[1]).toMatch(/^0{16} 0   0          00000000 0        0        0     2        0        \d+ *$/);
+    /* %pK hashed, 8 digits on 32-bit ARM, under a header laid out for 64-bit pointers */
+    expect(r.stdout.split("\n")[1]).toMatch(/^[0-9a-f]{8} 0   0          00000000 0        0        0     2        0        \d+ *$/);
   });
 });

@@ -330,7 +330,7 @@ describe("closing", () => {
     expect((await run(k, ["/bin/t"])).stdout).toBe("bind -1 Address already in use\nbind with SO_REUSEADDR 0\nlisten 0\n");
     const t0 = k.clock.now();
     const lines = (await sh(k, "cat /proc/net/tcp")).stdout.split("\n");
-    expect(lines[1]).toMatch(/^ {3}0: 0100007F:1B5C 0100007F:[0-9A-F]{4} 06 00000000:00000000 03:00001770 00000000     0        0 0 3 [0-9A-F]{8} +$/);
+    expect(lines[1]).toMatch(/^ {3}0: 0100007F:1B5C 0100007F:[0-9A-F]{4} 06 00000000:00000000 03:00001770 00000000     0        0 0 3 [0-9a-f]{8} +$/);
     await sh(k, "sleep 61");
     expect(k.clock.now() - t0).toBeGreaterThan(60e9);
     expect((await sh(k, "cat /proc/net/tcp")).stdout.split("\n").length).toBe(2);
@@ -625,20 +625,20 @@ describe("/proc/net/tcp and the Tcp: counters", () => {
     expect(out).toBe(
       row("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode") +
         // the listener: one connection waiting for accept(); rto 1 s, cwnd 10
-        row("   0: 00000000:1388 00000000:0000 0A 00000000:00000001 00:00000000 00000000     0        0 1201 1 C2A40000 100 0 0 10 0") +
+        row("   0: 00000000:1388 00000000:0000 0A 00000000:00000001 00:00000000 00000000     0        0 1201 1 59cedd37 100 0 0 10 0") +
         // an open connection, the client side: RTO 200 ms after the handshake's RTT sample
-        row("   1: 0100007F:BC08 0100007F:1388 01 00000000:00000000 00:00000000 00000000     0        0 1202 1 C2A406C0 20 0 0 10 -1") +
+        row("   1: 0100007F:BC08 0100007F:1388 01 00000000:00000000 00:00000000 00000000     0        0 1202 1 886d9bfc 20 0 0 10 -1") +
         // its accepted side with 6 bytes unread, ato 40 ms, 15 quick ACKs left
-        row("   2: 0100007F:1388 0100007F:BC08 01 00000000:00000006 00:00000000 00000000     0        0 1203 1 C2A40D80 20 4 30 10 -1") +
+        row("   2: 0100007F:1388 0100007F:BC08 01 00000000:00000006 00:00000000 00000000     0        0 1203 1 7b8476f3 20 4 30 10 -1") +
         // the peer closed: CLOSE_WAIT with the unread FIN counted in rx_queue
-        row("   3: 0100007F:BC0A 0100007F:1388 08 00000000:00000001 00:00000000 00000000     0        0 1204 1 C2A41440 20 4 0 10 -1") +
+        row("   3: 0100007F:BC0A 0100007F:1388 08 00000000:00000001 00:00000000 00000000     0        0 1204 1 bb78e7bf 20 4 0 10 -1") +
         // closed first: TIME_WAIT, timer 3, 59 s left, no inode, three references
-        row("   4: 0100007F:BC0C 0100007F:1388 06 00000000:00000000 03:0000170C 00000000     0        0 0 3 C2F80000") +
+        row("   4: 0100007F:BC0C 0100007F:1388 06 00000000:00000000 03:0000170C 00000000     0        0 0 3 933a49aa") +
         // a client whose connection waits in the accept queue, and that connection (no inode yet)
-        row("   5: 0100007F:BC0E 0100007F:1388 01 00000000:00000000 00:00000000 00000000     0        0 1208 1 C2A42F40 20 0 0 10 -1") +
-        row("   6: 0100007F:1388 0100007F:BC0E 01 00000000:00000000 00:00000000 00000000     0        0 0 1 C2A43600 20 0 0 10 -1") +
+        row("   5: 0100007F:BC0E 0100007F:1388 01 00000000:00000000 00:00000000 00000000     0        0 1208 1 c5c0f658 20 0 0 10 -1") +
+        row("   6: 0100007F:1388 0100007F:BC0E 01 00000000:00000000 00:00000000 00000000     0        0 0 1 62d6ee21 20 0 0 10 -1") +
         // the orphan that closed row 3's connection: FIN_WAIT2 kept as a TIME_WAIT sock
-        row("   7: 0100007F:1388 0100007F:BC0A 05 00000000:00000000 03:0000170C 00000000     0        0 0 3 C2F800A0"),
+        row("   7: 0100007F:1388 0100007F:BC0A 05 00000000:00000000 03:0000170C 00000000     0        0 0 3 28980bf3"),
     );
   });
 

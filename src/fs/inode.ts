@@ -1,4 +1,5 @@
-// Mirrors include/linux/fs.h: struct inode and the inode operations a directory offers.
+// Mirrors include/linux/fs.h: struct inode and the inode operations a directory offers, and
+// current_time() (fs/inode.c).
 import type { FileOperations } from "./file.js";
 import { current_or_null } from "../kernel/sched/task.js";
 import type { Cred } from "../kernel/cred.js";
@@ -25,12 +26,23 @@ function get_next_ino(): number {
   return k ? ++k.last_ino : next_ino++;
 }
 
+/**
+ * current_time(inode): the wall clock in whole seconds since the epoch (kplay's filesystems keep
+ * second granularity), from the kernel of the current task; 0 outside any task.
+ */
+export function current_time(): number {
+  const k = current_or_null()?.kernel;
+  return k ? Math.floor((k.clock.bootEpochMs + k.clock.now() / 1e6) / 1000) : 0;
+}
+
 export class Inode {
   readonly ino = get_next_ino();
   uid = 0;
   gid = 0;
-  /** Seconds since the epoch. */
-  mtime = 0;
+  /** Seconds since the epoch: last data change, last read, last inode change. Set at creation. */
+  mtime = current_time();
+  atime = this.mtime;
+  ctime = this.mtime;
   i_op: InodeOperations = {};
   /** Target of a symbolic link. */
   link = "";

@@ -2,14 +2,14 @@
 // reading with no writers left gives end of file, writing with no readers left gives SIGPIPE and
 // -EPIPE.
 import { EAGAIN, EPIPE, ERESTARTSYS } from "../include/uapi/errno.js";
-import { O_NONBLOCK, S_IFIFO } from "../include/uapi/fcntl.js";
+import { O_CLOEXEC, O_NONBLOCK, S_IFIFO } from "../include/uapi/fcntl.js";
 import { SIGPIPE } from "../include/uapi/signal.js";
 import { copy_from_user, copy_to_user, type UserPtr } from "../kernel/uaccess.js";
 import { current } from "../kernel/sched/task.js";
 import { send_sig } from "../kernel/signal.js";
 import { WaitQueueHead, wait_event_interruptible } from "../kernel/sched/wait.js";
 import { Inode } from "./inode.js";
-import { File, FMODE_READ, FMODE_WRITE, type FileOperations } from "./file.js";
+import { File, FMODE_READ, FMODE_WRITE, fput, type FileOperations } from "./file.js";
 import { poll_wait, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "./select.js";
 
 export const PIPE_BUF_SIZE = 65536;
@@ -127,4 +127,22 @@ export function create_pipe_files(flags: number): [File, File] {
   pipe.readers = 1;
   pipe.writers = 1;
   return [new File(inode, pipefifo_fops, flags, FMODE_READ, "pipe:[" + inode.ino + "]"), new File(inode, pipefifo_fops, flags, FMODE_WRITE, "pipe:[" + inode.ino + "]")];
+}
+
+/** do_pipe2(flags): install both ends of a new pipe; [read fd, write fd] or -errno (EMFILE). */
+export function do_pipe2(flags: number): [number, number] | number {
+  const files = current().files!;
+  const [r, w] = create_pipe_files(flags);
+  const rfd = files.fd_install(r);
+  if (rfd < 0) {
+    fput(w);
+    return rfd;
+  }
+  const wfd = files.fd_install(w);
+  if (wfd < 0) {
+    files.close_fd(rfd);
+    return wfd;
+  }
+  if (flags & O_CLOEXEC) for (const fd of [rfd, wfd]) files.close_on_exec.add(fd);
+  return [rfd, wfd];
 }

@@ -1,4 +1,5 @@
-// Mirrors fs/read_write.c and fs/libfs.c helpers: vfs_read, vfs_write, the llseek flavours and
+// Mirrors fs/read_write.c and fs/libfs.c helpers: vfs_read, vfs_write, kernel_read and
+// kernel_write (the same for a buffer in kernel memory), the llseek flavours and
 // simple_read_from_buffer.
 import { EBADF, EINVAL, EISDIR, ESPIPE, EFAULT } from "../include/uapi/errno.js";
 import { SEEK_CUR, SEEK_END, SEEK_SET, S_ISDIR } from "../include/uapi/fcntl.js";
@@ -33,6 +34,58 @@ export function vfs_write(file: File, buf: UserPtr, count: number): MaybeAsync<n
   if (!(file.f_mode & FMODE_WRITE)) return -EBADF;
   if (!write || count < 0) return -EINVAL;
   return at_pos(file, (pos) => write(file, buf, count, pos));
+}
+
+/** MAX_RW_COUNT: one read or write moves at most INT_MAX rounded down to a page. */
+const MAX_RW_COUNT = 0x7ffff000;
+
+/** rw_verify_area(): a negative count or position is -EINVAL. */
+function rw_verify_area(pos: Loff | null, count: number): number {
+  if (count < 0) return -EINVAL;
+  if (pos && pos.value < 0) return -EINVAL;
+  return 0;
+}
+
+/**
+ * Run `op` on a kernel buffer at *pos (0 when pos is null); on success move *pos by what it moved.
+ * The file's own f_pos is left alone, as with kernel_read/kernel_write in 5.15.
+ */
+function kernel_rw(buf: Uint8Array, count: number, pos: Loff | null, op: (p: UserPtr, n: number, ppos: Loff) => MaybeAsync<number>): MaybeAsync<number> {
+  const ppos: Loff = { value: pos ? pos.value : 0 };
+  const done = (r: number): number => {
+    if (r > 0 && pos) pos.value = ppos.value;
+    return r;
+  };
+  const r = op(new UserPtr(buf), Math.min(count, MAX_RW_COUNT), ppos);
+  return typeof r === "number" ? done(r) : r.then(done);
+}
+
+/**
+ * kernel_read(file, buf, count, pos): read from `file` into the kernel buffer `buf`, at *pos (a
+ * loff_t the caller keeps, often its own running offset; null reads at 0). The bytes read, or
+ * -errno: -EINVAL for a file not opened for reading (5.15 also WARNs once) or without ->read.
+ * Resolves at once unless the file's ->read sleeps (a socket with nothing queued).
+ */
+export function kernel_read(file: File, buf: Uint8Array, count: number, pos: Loff | null): MaybeAsync<number> {
+  const ret = rw_verify_area(pos, count);
+  if (ret) return ret;
+  const read = file.f_op.read;
+  if (!(file.f_mode & FMODE_READ) || !read) return -EINVAL;
+  return kernel_rw(buf, count, pos, (p, n, ppos) => read(file, p, n, ppos));
+}
+
+/**
+ * kernel_write(file, buf, count, pos): write `count` bytes of the kernel buffer `buf` to `file` at
+ * *pos, as a system call's write would (O_APPEND files write at their end). The bytes written, or
+ * -errno: -EBADF for a file not opened for writing (5.15 also WARNs once), -EINVAL without ->write.
+ */
+export function kernel_write(file: File, buf: Uint8Array, count: number, pos: Loff | null): MaybeAsync<number> {
+  const ret = rw_verify_area(pos, count);
+  if (ret) return ret;
+  const write = file.f_op.write;
+  if (!(file.f_mode & FMODE_WRITE)) return -EBADF;
+  if (!write) return -EINVAL;
+  return kernel_rw(buf, count, pos, (p, n, ppos) => write(file, p, n, ppos));
 }
 
 /** vfs_llseek(): files without ->llseek cannot seek. */
@@ -84,19 +137,25 @@ export function simple_read_from_buffer(to: UserPtr, count: number, ppos: Loff, 
 }
 
 
-/** read(2) */
-export function sys_read(fd: number, buf: Uint8Array, count: number): MaybeAsync<number> {
+/** ksys_read(fd, buf, count): read(2) into the user buffer `buf`. */
+export function ksys_read(fd: number, buf: UserPtr, count: number): MaybeAsync<number> {
   const f = current().files!.fget(fd);
   if (!f) return -EBADF;
-  return cond_resched(vfs_read(f, new UserPtr(buf), count));
+  return cond_resched(vfs_read(f, buf, count));
 }
 
-/** write(2) */
-export function sys_write(fd: number, buf: Uint8Array, count: number): MaybeAsync<number> {
+/** ksys_write(fd, buf, count): write(2) from the user buffer `buf`. */
+export function ksys_write(fd: number, buf: UserPtr, count: number): MaybeAsync<number> {
   const f = current().files!.fget(fd);
   if (!f) return -EBADF;
-  return cond_resched(vfs_write(f, new UserPtr(buf), count));
+  return cond_resched(vfs_write(f, buf, count));
 }
+
+/** read(2) into a buffer of the calling program. */
+export const sys_read = (fd: number, buf: Uint8Array, count: number): MaybeAsync<number> => ksys_read(fd, new UserPtr(buf), count);
+
+/** write(2) from a buffer of the calling program. */
+export const sys_write = (fd: number, buf: Uint8Array, count: number): MaybeAsync<number> => ksys_write(fd, new UserPtr(buf), count);
 
 /** lseek(2) */
 export function sys_lseek(fd: number, offset: number, whence: number): number {

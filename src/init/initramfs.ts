@@ -1,6 +1,7 @@
 // Mirrors init/initramfs.c: unpack the root filesystem the kernel boots with. kplay's initramfs is
 // a BusyBox 1.35 system: /bin/busybox with its applet links, util-linux dmesg, the demo modules
-// under /lib/modules/5.15.0/extra with modules.dep, device nodes, /etc/passwd and /etc/group, and
+// under /lib/modules/5.15.0/extra with modules.dep, device nodes, /etc/passwd and /etc/group, the
+// writable directories (/tmp, /root, /home/user, /srv/ftp: an FTP server's default directory), and
 // /proc mounted.
 import type { Kernel } from "../kernel/kernel.js";
 import type { Inode } from "../fs/inode.js";
@@ -70,13 +71,14 @@ export function populate_rootfs(k: Kernel): void {
 
   mkdir_p(root, "/tmp", 0o1777);
   mkdir_p(root, "/root", 0o700);
-  mkdir_p(root, "/home/user", 0o755).uid = 1000;
+  Object.assign(mkdir_p(root, "/home/user", 0o755), { uid: 1000, gid: 1000 });
   mkdir_p(root, "/var/log");
+  mkdir_p(root, "/srv/ftp");
   mkdir_p(root, "/sys");
   ramfs_link(root, "proc", proc_get_inode(k.proc_root));
 
   const stamp = (inode: Inode): void => {
-    inode.mtime = mtime;
+    inode.mtime = inode.atime = inode.ctime = mtime;
     if (inode.i_private instanceof Map) for (const c of inode.i_private.values()) stamp(c as Inode);
   };
   stamp(root);

@@ -13,6 +13,7 @@ import { netlink_proto_init } from "../net/netlink/af_netlink.js";
 import { rtnetlink_init } from "../net/core/rtnetlink.js";
 import { genl_init } from "../net/netlink/genetlink.js";
 import { quota_init } from "../fs/quota/netlink.js";
+import { syscall_table_init } from "../kernel/syscall_table.js";
 import { demo_modules } from "../modules/index.js";
 
 export interface BootOptions {
@@ -114,6 +115,7 @@ export function start_kernel(opts: BootOptions): Kernel {
     genl_init(k);
     inet_init(k);
     quota_init();
+    syscall_table_init(k);
     populate_rootfs(k);
     k.last_ino = Math.max(k.last_ino, BOOT_LAST_INO);
     const init = k.new_task("init", k.init_task);

@@ -53,6 +53,7 @@ function copy_process(comm: string, attr: SpawnAttr): Task | number {
   const k = parent.kernel;
   const child = k.new_task(comm, parent, attr.cred);
   child.cwd = parent.cwd;
+  child.umask = parent.umask;
   if (attr.stdio) {
     child.files = new FilesStruct();
     for (const f of attr.stdio) child.files.fd_install(get_file(f));

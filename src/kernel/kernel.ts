@@ -62,12 +62,15 @@ export class Kernel {
   /** The last inode number handed out (get_next_ino). */
   last_ino = 0;
   private rng: number;
+  /** ptr_key (lib/vsprintf.c): the key %p and %pK hash addresses with, fixed per boot. */
+  readonly ptr_key: number;
 
   constructor(opts: KernelOptions) {
     this.clock = opts.clock;
     this.printk = new PrintkState(this);
     this.modules = new ModuleList(this, opts.module_sources);
     this.rng = (opts.seed ?? 0x5eed) >>> 0 || 1;
+    this.ptr_key = Math.imul(this.rng ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
     this.init_task = new Task(this, 0, "swapper/0", null, init_cred);
   }
 

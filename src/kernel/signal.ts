@@ -21,6 +21,16 @@ export function send_sig(sig: number, task: Task): number {
   return 0;
 }
 
+/**
+ * force_sig(sig): a fault of the current task (a bad system call, an illegal instruction). A
+ * handler still runs; an ignored signal gets its default action back, so the task dies.
+ */
+export function force_sig(sig: number): void {
+  const t = current();
+  if (t.sighand.get(sig) === "ignore") t.sighand.set(sig, "default");
+  t.pending.add(sig);
+}
+
 /** signal_pending(task) */
 export function signal_pending(task: Task): boolean {
   return task.pending.size > 0;

@@ -1,9 +1,25 @@
 // Mirrors kernel/sys.c and kernel/groups.c: setuid, setgid, setgroups and getgroups with their
-// capability checks, and security/commoncap.c's capability fix-up when the uids change.
-import { EFAULT, EINVAL, EPERM } from "../include/uapi/errno.js";
+// capability checks, security/commoncap.c's capability fix-up when the uids change, and umask.
+import { EFAULT, EINVAL, EPERM, ESRCH } from "../include/uapi/errno.js";
 import { capable, CAP_SETGID, CAP_SETUID } from "./capability.js";
 import { cap_emulate_setxuid, prepare_creds } from "./cred.js";
 import { current } from "./sched/task.js";
+
+/** setpgid(pid, pgid): pid 0 is the caller, pgid 0 makes a group led by the target. -ESRCH. */
+export function sys_setpgid(pid: number, pgid: number): number {
+  const t = pid === 0 ? current() : current().kernel.tasks.get(pid);
+  if (!t) return -ESRCH;
+  t.pgrp = pgid === 0 ? t.pid : pgid;
+  return 0;
+}
+
+/** umask(mask): set the file-creation mask (its 0777 bits); the old mask. */
+export function sys_umask(mask: number): number {
+  const t = current();
+  const old = t.umask;
+  t.umask = mask & 0o777;
+  return old;
+}
 
 /** NGROUPS_MAX (include/uapi/linux/limits.h) */
 export const NGROUPS_MAX = 65536;

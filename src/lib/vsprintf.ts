@@ -174,3 +174,21 @@ export function snprintf(buf: Uint8Array, size: number, fmt: string, ...args: Fo
   }
   return bytes.length;
 }
+
+/** MurmurHash3's finalizer: a cheap, well-mixed 32-bit hash. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * ptr_to_id(): what %p, and %pK with kptr_restrict 0 (5.15's default), print for a kernel address:
+ * a keyed hash, never the address, as 8 lowercase hex digits on 32-bit ARM. Linux keys it with a
+ * random per-boot siphash key; kplay's key comes from the boot's seed, so runs repeat.
+ */
+export function ptr_to_id(key: number, addr: number): string {
+  return fmix32((addr ^ key) >>> 0).toString(16).padStart(8, "0");
+}

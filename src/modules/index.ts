@@ -1,5 +1,6 @@
 // The demo modules kplay ships: each is installed as /lib/modules/5.15.0/extra/NAME.ko.
 import type { ModuleSource } from "../include/linux/module.js";
+import { ftp_client } from "./ftp_client.js";
 import { gnl_foobar_xmpl } from "./gnl_foobar_xmpl.js";
 import { hello } from "./hello.js";
 import { ida_demo } from "./ida_demo.js";
@@ -11,6 +12,7 @@ import { socket_demo } from "./socket_demo.js";
 import { sockno_demo } from "./sockno_demo.js";
 
 export const demo_modules: ReadonlyMap<string, ModuleSource> = new Map([
+  ["ftp_client", ftp_client],
   ["gnl_foobar_xmpl", gnl_foobar_xmpl],
   ["hello", hello],
   ["ida_demo", ida_demo],

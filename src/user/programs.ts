@@ -13,6 +13,8 @@ import { gnl_echo_dump_main } from "./bin/gnl_echo_dump.js";
 import { gnl_reply_with_error_main } from "./bin/gnl_reply_with_error.js";
 import { genl_main } from "./iproute2/genl/genl.js";
 import { sockopt_test_main } from "./bin/sockopt_test.js";
+import { ftpd_main } from "./bin/ftpd.js";
+import { kftp_get_main } from "./bin/kftp_get.js";
 
 export interface Program {
   path: string;
@@ -36,4 +38,6 @@ export const programs: Program[] = [
   { path: "/bin/gnl_reply_with_error", entry: program(gnl_reply_with_error_main), size: 436_012, tutorial: "gnl_foobar_xmpl's failing command (reply_with_error.rs)" },
   { path: "/sockopt_test", entry: program(sockopt_test_main), size: 8_412 },
   { path: "/bin/sockopt_test", entry: program(sockopt_test_main), size: 8_412, tutorial: "my_sockopt's client: setsockopt/getsockopt 999.. on a raw socket" },
+  { path: "/bin/kftp_get", entry: program(kftp_get_main), size: 8_236, tutorial: "ftp_client's caller: kftp_get SERVER_IP USER PASS REMOTE_FILE LOCAL_FILE [SRC_IP]" },
+  { path: "/usr/sbin/ftpd", entry: program(ftpd_main), size: 14_604, tutorial: "a small FTP server (active mode) for ftp_client: ftpd [-v] [-p PORT] [-a USER:PASS] [DIR]" },
 ];

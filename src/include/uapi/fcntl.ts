@@ -13,6 +13,12 @@ export const O_DIRECTORY = 0o40000;
 export const O_NOFOLLOW = 0o100000;
 export const O_CLOEXEC = 0o2000000;
 
+/** openat() and friends: a path relative to the working directory; *at() flags. */
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_REMOVEDIR = 0x200;
+export const AT_EMPTY_PATH = 0x1000;
+
 export const SEEK_SET = 0;
 export const SEEK_CUR = 1;
 export const SEEK_END = 2;
@@ -26,6 +32,10 @@ export const S_IFREG = 0o100000;
 export const S_IFDIR = 0o040000;
 export const S_IFCHR = 0o020000;
 export const S_IFIFO = 0o010000;
+export const S_ISUID = 0o4000;
+export const S_ISGID = 0o2000;
+export const S_ISVTX = 0o1000;
+export const S_IALLUGO = 0o7777;
 export const S_IRUGO = 0o444;
 export const S_IWUSR = 0o200;
 export const S_IXUGO = 0o111;

@@ -1,7 +1,7 @@
 // Mirrors kernel/module.c: load_module (init_module/finit_module), delete_module, the module list,
 // taint on load, module parameters (kernel/params.c), and /proc/modules. After a module's exit, and
 // after a failed init, the loader checks that it left nothing registered.
-import { EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EPERM, EWOULDBLOCK } from "../../include/uapi/errno.js";
+import { EBADF, EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EPERM, EWOULDBLOCK } from "../../include/uapi/errno.js";
 import { compile_module, type ModuleSource } from "../../include/linux/module.js";
 import { current } from "../sched/task.js";
 import { printk, pr_err, pr_warn } from "../printk/printk.js";
@@ -108,6 +108,15 @@ export class ModuleList {
     }
     mod.state = "Live";
     return 0;
+  }
+
+  /** finit_module(fd, uargs, flags): load the image of the file open at fd. */
+  async finit_module(fd: number, uargs: string, _flags: number): Promise<number> {
+    const f = current().files?.fget(fd);
+    if (!f) return -EBADF;
+    const data = f.f_inode.i_private as { bytes?: Uint8Array } | null;
+    if (!data?.bytes) return -EINVAL;
+    return this.load_module(data.bytes.subarray(0, f.f_inode.size), uargs);
   }
 
   /** delete_module(name, flags) */

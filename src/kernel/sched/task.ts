@@ -27,7 +27,9 @@ export class Task {
   /** argv and environment of the program image; null for kernel threads. */
   mm: { argv: string[]; envp: string[] } | null = null;
   files: FilesStruct | null = null;
+  /** fs_struct: the working directory and the file-creation mask (init_fs has 0022). */
   cwd = "/";
+  umask = 0o022;
   cred: Cred;
   /** wait(2) status word once the task is a zombie: exit code << 8, or the killing signal. */
   exit_status = 0;

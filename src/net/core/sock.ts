@@ -11,6 +11,7 @@ import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js"
 import type { Kernel } from "../../kernel/kernel.js";
 import { proc_create } from "../../fs/proc/generic.js";
 import { seq_printf, single_proc_ops } from "../../fs/proc/seq_file.js";
+import { ptr_to_id } from "../../lib/vsprintf.js";
 import type { Msghdr } from "./msghdr.js";
 import type { SkBuff } from "./skbuff.js";
 import type { Socket } from "../socket.js";
@@ -431,3 +432,14 @@ export function proc_net_protocols_init(net: Parameters<typeof proc_create>[2]):
     }),
   );
 }
+
+/** A stand-in lowmem address for a sock known by its inode number. */
+export const sock_kaddr = (ino: number): number => 0xc0000000 + ((ino * 0x340) & 0x0fffffff);
+
+/** `%pK` of a kernel address in /proc/net files: hashed, as 5.15 prints it (ptr_to_id). */
+export function kptr(addr: number): string {
+  return ptr_to_id(current().kernel.ptr_key, addr >>> 0);
+}
+
+/** The `%pK` of a sock known by its inode (netlink's rows). */
+export const sock_kptr = (ino: number): string => kptr(sock_kaddr(ino));

@@ -1,5 +1,6 @@
 // Mirrors include/net/inet_sock.h: the IPv4 part of a sock (addresses and ports, host order here),
 // with the per-socket IP options of net/ipv4/ip_sockglue.c.
+import { kptr, sock_kaddr } from "../core/sock.js";
 import type { Sock } from "../core/sock.js";
 import type { SkBuff } from "../core/skbuff.js";
 import { IP_PMTUDISC_WANT } from "../../include/uapi/in.js";
@@ -102,11 +103,10 @@ export function inet_sk(sk: Sock): InetSock {
 }
 
 /**
- * The `%pK` column of /proc/net/{udp,raw,tcp}: a stand-in kernel address for the sock, stable for
- * its life: its slab address when it has one (TCP socks, request and TIME_WAIT socks, which may
- * have no inode), else derived from its inode number.
+ * The `%pK` column of /proc/net/{udp,raw,tcp}: the hashed address of the sock, stable for its
+ * life: its slab address when it has one (TCP socks, request and TIME_WAIT socks, which may have
+ * no inode), else one derived from its inode number.
  */
 export function sk_kptr(sk: { sk_ino?: number; sk_kaddr?: number }): string {
-  const addr = sk.sk_kaddr ?? 0xc0000000 + (((sk.sk_ino ?? 0) * 0x340) & 0x0fffffff);
-  return (addr >>> 0).toString(16).toUpperCase().padStart(8, "0");
+  return kptr(sk.sk_kaddr ?? sock_kaddr(sk.sk_ino ?? 0));
 }

@@ -14,7 +14,7 @@ import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js"
 import { proc_create } from "../../fs/proc/generic.js";
 import { seq_puts, single_proc_ops } from "../../fs/proc/seq_file.js";
 import { sock_register, type NetProtoFamily, type ProtoOps, type Socket } from "../socket.js";
-import { MAX_SCHEDULE_TIMEOUT, proto_register, sk_alloc, sock_error, sock_init_data, sock_no_accept, sock_no_listen, sock_orphan, sock_put, type Proto, type Sock } from "../core/sock.js";
+import { MAX_SCHEDULE_TIMEOUT, sock_kptr, proto_register, sk_alloc, sock_error, sock_init_data, sock_no_accept, sock_no_listen, sock_orphan, sock_put, type Proto, type Sock } from "../core/sock.js";
 import type { Msghdr } from "../core/msghdr.js";
 import type { MaybeAsync } from "../../fs/file.js";
 import { module_put, try_module_get, type Module } from "../../kernel/module/module.js";
@@ -496,11 +496,14 @@ function netlink_create(net: unknown, sock: Socket, protocol: number, kern: numb
 
 export const netlink_family_ops = { family: PF_NETLINK, create: netlink_create, owner: null } satisfies NetProtoFamily;
 
-/** /proc/net/netlink (netlink_native_seq_show); pointers are hidden as with kptr_restrict. */
+/**
+ * /proc/net/netlink (netlink_native_seq_show). The header is written for 64-bit pointers; on
+ * 32-bit ARM the hashed %pK is 8 digits, so the rows sit left of the header, as on a real board.
+ */
 function proc_net_netlink(k: Kernel): string {
   let s = "sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n";
   const row = (proto: number, pid: number, groups: number, rmem: number, dump: number, locks: number, drops: number, ino: number): string =>
-    `${"0".repeat(16)} ${String(proto).padEnd(3)} ${String(pid >>> 0).padEnd(10)} ${(groups >>> 0).toString(16).padStart(8, "0")} ${String(rmem).padEnd(8)} ${"0".padEnd(8)} ${String(dump).padEnd(5)} ${String(locks).padEnd(8)} ${String(drops).padEnd(8)} ${String(ino).padEnd(8)}\n`;
+    `${sock_kptr(ino)} ${String(proto).padEnd(3)} ${String(pid >>> 0).padEnd(10)} ${(groups >>> 0).toString(16).padStart(8, "0")} ${String(rmem).padEnd(8)} ${"0".padEnd(8)} ${String(dump).padEnd(5)} ${String(locks).padEnd(8)} ${String(drops).padEnd(8)} ${String(ino).padEnd(8)}\n`;
   const t = nl_table(k);
   for (const proto of [...new Set([...t.kernel.keys(), ...t.socks.keys()])].sort((a, b) => a - b)) {
     const kern = t.kernel.get(proto);

@@ -10,6 +10,10 @@ import { cat_main } from "./coreutils/cat.js";
 import { echo_main } from "./coreutils/echo.js";
 import { false_main, true_main } from "./coreutils/true.js";
 import { ls_main } from "./coreutils/ls.js";
+import { mkdir_main } from "./coreutils/mkdir.js";
+import { rm_main } from "./coreutils/rm.js";
+import { rmdir_main } from "./coreutils/rmdir.js";
+import { touch_main } from "./coreutils/touch.js";
 import { sleep_main } from "./coreutils/sleep.js";
 import { uname_main } from "./coreutils/uname.js";
 import { grep_main } from "./findutils/grep.js";
@@ -41,11 +45,15 @@ export const applets: Record<string, Applet> = {
   grep: { main: grep_main, dir: "/bin" },
   kill: { main: kill_main, dir: "/bin" },
   ls: { main: ls_main, dir: "/bin" },
+  mkdir: { main: mkdir_main, dir: "/bin" },
   nc: { main: nc_main, dir: "/bin" },
   ps: { main: ps_main, dir: "/bin" },
+  rm: { main: rm_main, dir: "/bin" },
+  rmdir: { main: rmdir_main, dir: "/bin" },
   sh: { main: ash_main, dir: "/bin" },
   sleep: { main: sleep_main, dir: "/bin" },
   su: { main: su_main, dir: "/bin" },
+  touch: { main: touch_main, dir: "/bin" },
   true: { main: true_main, dir: "/bin" },
   uname: { main: uname_main, dir: "/bin" },
   ifconfig: { main: ifconfig_main, dir: "/sbin" },

@@ -214,6 +214,31 @@ export function bb_basename(name: string): string {
   return name.slice(name.lastIndexOf("/") + 1);
 }
 
+/**
+ * bb_get_last_path_component_strip(path) (libbb/get_last_path_component.c): `path` without its
+ * trailing slashes (BusyBox cuts them off the argument in place), and its last component ("/"
+ * for the root).
+ */
+export function bb_get_last_path_component_strip(path: string): { path: string; base: string } {
+  let end = path.length;
+  while (end > 1 && path[end - 1] === "/") end--;
+  const stripped = path.slice(0, end);
+  const slash = stripped.lastIndexOf("/");
+  const base = slash < 0 || (slash === 0 && stripped.length === 1) ? stripped : stripped.slice(slash + 1);
+  return { path: stripped, base };
+}
+
+/** dirname(path) (glibc, libgen.h): the parent part of a path; "." for a bare name, "/" for the root. */
+export function dirname(path: string): string {
+  let end = path.length;
+  while (end > 1 && path[end - 1] === "/") end--;
+  const slash = path.lastIndexOf("/", end - 1);
+  if (slash < 0) return ".";
+  let cut = slash;
+  while (cut > 0 && path[cut - 1] === "/") cut--;
+  return cut === 0 ? "/" : path.slice(0, cut);
+}
+
 /** concat_path_file(path, name) (libbb/concat_path_file.c) */
 export function concat_path_file(path: string, name: string): string {
   while (name.startsWith("/")) name = name.slice(1);

@@ -4,16 +4,16 @@ import { syscall } from "../../kernel/entry.js";
 import { cond_resched } from "../../kernel/sched/core.js";
 import { current } from "../../kernel/sched/task.js";
 import { sys_read, sys_write, sys_lseek, sys_ioctl } from "../../fs/read_write.js";
-import { do_sys_open_async, sys_chdir, sys_close, sys_fstat, sys_getdents, sys_mkdir, sys_readlink, sys_rmdir, sys_stat, sys_unlink, type Stat } from "../../fs/open.js";
-import { create_pipe_files } from "../../fs/pipe.js";
+import { do_sys_open_async, sys_access, sys_chdir, sys_chmod, sys_close, sys_fchmod, sys_fstat, sys_getdents, sys_mkdir, sys_readlink, sys_rmdir, sys_stat, sys_unlink, type Stat } from "../../fs/open.js";
+import { sys_dup, sys_dup2, sys_fcntl } from "../../fs/fcntl.js";
+import { sys_utimensat } from "../../fs/utimes.js";
+import { do_pipe2 } from "../../fs/pipe.js";
 import { sys_spawn, sys_spawn_fn, type SpawnAttr } from "../../kernel/fork.js";
 import { sys_wait4 } from "../../kernel/exit.js";
 import { sys_kill } from "../../kernel/signal.js";
 import { do_syslog } from "../../kernel/printk/devkmsg.js";
-import { sys_getgroups, sys_setgid, sys_setgroups, sys_setuid } from "../../kernel/sys.js";
-import { EBADF, EINVAL, ESRCH, EPERM } from "../../include/uapi/errno.js";
-import { O_CLOEXEC } from "../../include/uapi/fcntl.js";
-import { get_file } from "../../fs/file.js";
+import { sys_getgroups, sys_setgid, sys_setgroups, sys_setpgid, sys_setuid, sys_umask } from "../../kernel/sys.js";
+import { EINVAL } from "../../include/uapi/errno.js";
 import { TCGETS, TIOCGWINSZ, TIOCSPGRP, TIOCGPGRP } from "../../drivers/tty/tty.js";
 import { schedule_timeout_interruptible } from "../../kernel/sched/wait.js";
 import { sys_poll, type PollFd } from "../../fs/select.js";
@@ -45,40 +45,30 @@ export const unlink = (path: string): number => ret(syscall(() => sys_unlink(pat
 export const rmdir = (path: string): number => ret(syscall(() => sys_rmdir(path)));
 export const mkdir = (path: string, mode: number): number => ret(syscall(() => sys_mkdir(path, mode)));
 export const chdir = (path: string): number => ret(syscall(() => sys_chdir(path)));
-export const dup2 = (oldfd: number, newfd: number): number => ret(syscall(() => current().files!.dup2(oldfd, newfd)));
+export const dup2 = (oldfd: number, newfd: number): number => ret(syscall(() => sys_dup2(oldfd, newfd)));
+export const chmod = (path: string, mode: number): number => ret(syscall(() => sys_chmod(path, mode)));
+export const fchmod = (fd: number, mode: number): number => ret(syscall(() => sys_fchmod(fd, mode)));
+/** umask(mask): the previous mask (never fails). */
+export const umask = (mask: number): number => syscall(() => sys_umask(mask));
 
-export const F_DUPFD = 0;
-export const F_GETFD = 1;
-export const F_SETFD = 2;
-export const F_DUPFD_CLOEXEC = 1030;
-export const FD_CLOEXEC = 1;
+export const F_OK = 0;
+export const X_OK = 1;
+export const W_OK = 2;
+export const R_OK = 4;
+/** access(path, mode): checked with the real uid and gid. */
+export const access = (path: string, mode: number): number => ret(syscall(() => sys_access(path, mode)));
+
+export { UTIME_NOW, UTIME_OMIT } from "../../fs/utimes.js";
+/** utimensat(dirfd, path, times, flags): times null sets both to now; tv_nsec may be UTIME_NOW or UTIME_OMIT. */
+export const utimensat = (dirfd: number, path: string, times: [Timespec, Timespec] | null, flags: number): number => ret(syscall(() => sys_utimensat(dirfd, path, times, flags)));
+/** futimens(fd, times) */
+export const futimens = (fd: number, times: [Timespec, Timespec] | null): number => ret(syscall(() => sys_utimensat(fd, null, times, 0)));
+
+export { F_DUPFD, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC, FD_CLOEXEC } from "../../fs/fcntl.js";
 
 /** fcntl(fd, cmd, arg) for the descriptor commands: F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD. */
-export function fcntl(fd: number, cmd: number, arg = 0): number {
-  return ret(
-    syscall(() => {
-      const files = current().files!;
-      const f = files.fget(fd);
-      if (!f) return -EBADF;
-      switch (cmd) {
-        case F_DUPFD:
-        case F_DUPFD_CLOEXEC: {
-          const nfd = files.fd_install(get_file(f), arg);
-          if (nfd >= 0 && cmd === F_DUPFD_CLOEXEC) files.close_on_exec.add(nfd);
-          return nfd;
-        }
-        case F_GETFD:
-          return files.close_on_exec.has(fd) ? FD_CLOEXEC : 0;
-        case F_SETFD:
-          if (arg & FD_CLOEXEC) files.close_on_exec.add(fd);
-          else files.close_on_exec.delete(fd);
-          return 0;
-        default:
-          return -EINVAL;
-      }
-    }),
-  );
-}
+export const fcntl = (fd: number, cmd: number, arg = 0): number => ret(syscall(() => sys_fcntl(fd, cmd, arg)));
+export const dup = (fd: number): number => ret(syscall(() => sys_dup(fd)));
 export const getpid = (): number => syscall(() => current().pid);
 export const getppid = (): number => syscall(() => current().parent?.pid ?? 0);
 export const getuid = (): number => syscall(() => current().cred.uid);
@@ -108,23 +98,7 @@ export const readlink = (path: string): string | null => value(syscall(() => sys
 export const getdents = (fd: number): string[] | null => value(syscall(() => sys_getdents(fd)));
 
 /** pipe2(fds, flags): [read end, write end] or null. */
-export function pipe(flags = 0): [number, number] | null {
-  return value(
-    syscall((): [number, number] | number => {
-      const files = current().files!;
-      const [r, w] = create_pipe_files(flags);
-      const rfd = files.fd_install(r);
-      if (rfd < 0) return rfd;
-      const wfd = files.fd_install(w);
-      if (wfd < 0) {
-        files.close_fd(rfd);
-        return wfd;
-      }
-      if (flags & O_CLOEXEC) for (const fd of [rfd, wfd]) files.close_on_exec.add(fd);
-      return [rfd, wfd];
-    }),
-  );
-}
+export const pipe = (flags = 0): [number, number] | null => value(syscall(() => do_pipe2(flags)));
 
 /** posix_spawn(): 0 and the pid, or the error number (posix_spawn returns it, errno untouched). */
 export function posix_spawn(path: string, argv: string[], envp: string[], attr: SpawnAttr = {}): { err: number; pid: number } {
@@ -193,16 +167,7 @@ export function signal(sig: number, handler: SigHandler): SigHandler {
   });
 }
 
-export function setpgid(pid: number, pgid: number): number {
-  return ret(
-    syscall(() => {
-      const t = pid === 0 ? current() : current().kernel.tasks.get(pid);
-      if (!t) return -ESRCH;
-      t.pgrp = pgid === 0 ? t.pid : pgid;
-      return 0;
-    }),
-  );
-}
+export const setpgid = (pid: number, pgid: number): number => ret(syscall(() => sys_setpgid(pid, pgid)));
 
 export const getpgrp = (): number => syscall(() => current().pgrp);
 
@@ -307,16 +272,8 @@ export async function init_module(image: Uint8Array, params: string): Promise<nu
 }
 
 /** finit_module(fd, param_values, flags) */
-export async function finit_module(fd: number, params: string): Promise<number> {
-  return ret(
-    await syscall(async () => {
-      const f = current().files!.fget(fd);
-      if (!f) return -9;
-      const data = f.f_inode.i_private as { bytes?: Uint8Array } | null;
-      if (!data?.bytes) return -EINVAL;
-      return current().kernel.modules.load_module(data.bytes.subarray(0, f.f_inode.size), params);
-    }),
-  );
+export async function finit_module(fd: number, params: string, flags = 0): Promise<number> {
+  return ret(await syscall(() => current().kernel.modules.finit_module(fd, params, flags)));
 }
 
 /** delete_module(name, flags) */

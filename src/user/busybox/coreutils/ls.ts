@@ -2,15 +2,13 @@
 // RECURSIVE, WIDTH, SORTFILES, TIMESTAMPS, USERNAME, COLOR with COLOR_IS_DEFAULT, DESKTOP's
 // "total" line): columns on a terminal (its width from fd 0, minus one), one name per line
 // otherwise, colors when stdout is a terminal and LS_COLORS allows, sorted with strcmp.
-import { close, getdents, isatty, lstat, open, readlink, stat, type Stat } from "../../libc/unistd.js";
+import { close, getdents, isatty, lstat, open, readlink, stat, time, type Stat } from "../../libc/unistd.js";
 import { libc } from "../../libc/state.js";
 import { stdout } from "../../libc/stdio.js";
 import { getenv } from "../../libc/stdlib.js";
 import { strerror } from "../../libc/strerror.js";
 import { EINVAL } from "../../../include/uapi/errno.js";
 import { O_DIRECTORY, O_RDONLY, S_IFMT, S_ISDIR, S_ISLNK, S_ISREG } from "../../../include/uapi/fcntl.js";
-import { syscall } from "../../../kernel/entry.js";
-import { current } from "../../../kernel/sched/task.js";
 import {
   bb_basename,
   bb_error_msg,
@@ -106,14 +104,6 @@ interface Globals {
 
 const encoder = new TextEncoder();
 const ESC = "\x1b";
-
-/** time(NULL): seconds since the epoch (kplay's libc has no time() wrapper yet). */
-function time(): number {
-  return syscall(() => {
-    const clock = current().kernel.clock;
-    return Math.floor((clock.bootEpochMs + clock.now() / 1e6) / 1000);
-  });
-}
 
 const TYPEINDEX = (mode: number): number => (mode >> 12) & 0x0f;
 const APPCHAR = ["", "|", "", "", "/", "", "", "", "", "", "@", "", "=", "", "", ""];
@@ -302,9 +292,9 @@ function my_stat(g: Globals, fullname: string, name: string, force_follow: boole
     dn_mode_stat: follow ? st.st_mode : 0,
     dn_mode: st.st_mode,
     dn_size: st.st_size,
-    dn_time: st.st_mtime,
+    dn_time: g.opt.has("u") ? st.st_atime : g.opt.has("c") ? st.st_ctime : st.st_mtime,
     dn_ino: st.st_ino,
-    dn_blocks: (st as Stat & { st_blocks?: number }).st_blocks ?? 0,
+    dn_blocks: st.st_blocks,
     dn_nlink: st.st_nlink,
     dn_uid: st.st_uid,
     dn_gid: st.st_gid,
