@@ -1,8 +1,8 @@
 // ftpd: kplay's small FTP server, for the in-kernel FTP client of seed 003 to talk to. RFC 959 in
 // active mode only: USER, PASS, TYPE, PORT, RETR, STOR, LIST, NLST, PWD, CWD, SYST, NOOP, QUIT.
 // Its replies are vsftpd 3.0's texts, the server a learner most likely ran the tutorial against.
-// One client at a time; data connections go out from port 20 (ftp-data), as RFC 959 says. The
-// files are DIR's (default /srv/ftp), which is also "/" to the client.
+// Each client gets a child process of its own; data connections go out from port 20 (ftp-data),
+// as RFC 959 says. The files are DIR's (default /srv/ftp), which is also "/" to the client.
 //
 //   ftpd [-v] [-p PORT] [-a USER:PASS]... [-r BYTES_PER_SEC] [DIR]
 //
@@ -10,7 +10,7 @@
 // -r slows RETR down to that rate (whole 4 KiB blocks with sleeps between), so that a transfer can
 // be watched while it runs (/proc/net/tcp, netstat).
 import { fprintf, perror, stderr } from "../libc/stdio.js";
-import { close, getdents, nanosleep, open, read, stat, write } from "../libc/unistd.js";
+import { close, fork_fn, getdents, nanosleep, open, read, stat, waitpid, WNOHANG, write } from "../libc/unistd.js";
 import { accept, bind, connect, listen, recv, send, setsockopt, socket, AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR } from "../libc/socket.js";
 import { INADDR_ANY, make_sockaddr_in, SOCKADDR_IN_SIZE } from "../libc/inet.js";
 import { libc } from "../libc/state.js";
@@ -300,7 +300,14 @@ export async function ftpd_main(_argc: number, argv: string[]): Promise<number> 
       if (libc().errno === EINTR) continue;
       return fail("accept");
     }
-    await serve({ fd, root, cwd: "/", user: null, logged_in: false, binary: true, port: null, pending: "", rate }, accounts, verbose);
+    fork_fn(async () => {
+      close(lfd);
+      await serve({ fd, root, cwd: "/", user: null, logged_in: false, binary: true, port: null, pending: "", rate }, accounts, verbose);
+      close(fd);
+      return 0;
+    });
     close(fd);
+    /* reap the sessions that have ended */
+    while (Array.isArray(await waitpid(-1, WNOHANG)));
   }
 }

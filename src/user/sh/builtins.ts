@@ -130,15 +130,16 @@ async function killcmd(sh: Shell, argv: string[]): Promise<number> {
   return status;
 }
 
+/**
+ * killcmd()'s job operands: each %N becomes " -PGID" (job control) or " PID1 PID2" of its live
+ * members, with the leading space kill_main expects, so a negative pid is not read as -SIGNAL.
+ */
 function kill_jobs(sh: Shell, argv: string[]): Promise<number> {
-  const first = argv.findIndex((a, i) => i > 0 && !a.startsWith("-"));
-  if (first < 0 || !argv.slice(first).some((a) => a.startsWith("%"))) return kill_main(argv.length, argv);
-  const operands = argv.slice(first).flatMap((a) => {
-    if (!a.startsWith("%")) return [a];
+  const args = argv[1] === "-l" ? argv : argv.map((a, i) => {
+    if (i === 0 || !a.startsWith("%")) return a;
     const jp = getjob(sh, a);
-    return jp.pgrp ? [String(-jp.pgrp)] : jp.procs.filter((p) => p.pid > 0).map((p) => String(p.pid));
+    return jp.pgrp ? ` -${jp.pgrp}` : jp.procs.filter((p) => p.pid > 0).map((p) => ` ${p.pid}`).join("");
   });
-  const args = [...argv.slice(0, first), "--", ...operands];
   return kill_main(args.length, args);
 }
 
