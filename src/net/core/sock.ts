@@ -49,8 +49,6 @@ export interface Proto {
   memory_pressure?: { value: boolean };
   /** Set by proto_register(prot, 1). */
   slab?: boolean;
-  /** sock_prot_inuse counter, changed only by sock_prot_inuse_add. */
-  inuse?: number;
 }
 
 /** struct sock. A protocol's own sock type extends it (struct my_sock { struct sock sk; ... }). */
@@ -113,7 +111,6 @@ export function proto_list(k: Kernel = current().kernel): Proto[] {
 /** proto_register(prot, alloc_slab): add to the proto list. Prints nothing on success. */
 export function proto_register(prot: Proto, alloc_slab: number): number {
   prot.slab = !!alloc_slab;
-  prot.inuse ??= 0;
   proto_list().unshift(prot);
   return 0;
 }
@@ -126,9 +123,22 @@ export function proto_unregister(prot: Proto): void {
   prot.slab = false;
 }
 
+/**
+ * net->core.prot_inuse: per kernel (per net), since one Proto object (tcp_prot, raw_prot, a
+ * module's proto) is shared by every kernel booted in the same process.
+ */
+const prot_inuse = new WeakMap<Kernel, Map<Proto, number>>();
+
 /** sock_prot_inuse_add(net, prot, val) */
-export function sock_prot_inuse_add(prot: Proto, val: number): void {
-  prot.inuse = (prot.inuse ?? 0) + val;
+export function sock_prot_inuse_add(prot: Proto, val: number, k: Kernel = current().kernel): void {
+  let m = prot_inuse.get(k);
+  if (!m) prot_inuse.set(k, (m = new Map()));
+  m.set(prot, (m.get(prot) ?? 0) + val);
+}
+
+/** sock_prot_inuse_get(net, prot) */
+export function sock_prot_inuse_get(prot: Proto, k: Kernel = current().kernel): number {
+  return prot_inuse.get(k)?.get(prot) ?? 0;
 }
 
 /**
@@ -416,7 +426,7 @@ export function proto_seq_line(p: Proto): string {
   const mem = p.memory_allocated ? p.memory_allocated.value : -1;
   const press = p.memory_pressure ? (p.memory_pressure.value ? "yes" : "no") : "NI";
   const cols = METHODS.map((m) => (p[m] ? " y" : " n")).join(" ");
-  return `${p.name.padEnd(9)} ${String(p.obj_size).padStart(4)} ${String(Math.max(0, p.inuse ?? 0)).padStart(6)}  ${String(mem).padStart(6)}   ${press.padEnd(3)} ${String(p.max_header ?? 0).padStart(6)}   ${(p.slab ? "yes" : "no").padEnd(3)}  ${module_name(p.owner).padEnd(10)} ${cols}\n`;
+  return `${p.name.padEnd(9)} ${String(p.obj_size).padStart(4)} ${String(Math.max(0, sock_prot_inuse_get(p))).padStart(6)}  ${String(mem).padStart(6)}   ${press.padEnd(3)} ${String(p.max_header ?? 0).padStart(6)}   ${(p.slab ? "yes" : "no").padEnd(3)}  ${module_name(p.owner).padEnd(10)} ${cols}\n`;
 }
 
 /** /proc/net/protocols (proto_seq_show). */
