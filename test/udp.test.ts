@@ -134,3 +134,12 @@ describe("UDP", () => {
     expect((await run(k, ["/bin/t"])).stdout).toBe("ttl 64\n");
   });
 });
+
+describe("/proc/net/protocols for UDP (sock_prot_inuse_add in udp_lib_get_port and udp_lib_unhash)", () => {
+  it("counts the hashed UDP sockets: bound or autobound, until they close", async () => {
+    const k = boot();
+    const r = await sh(k, "socktest 2 dgram bind:5000 pause & socktest 2 dgram sendto:9:x pause & sleep 1; grep ^UDP /proc/net/protocols; kill %1 %2; wait; grep ^UDP /proc/net/protocols");
+    const rows = r.stdout.split("\n").filter((l) => l.startsWith("UDP "));
+    expect(rows.map((l) => l.split(/ +/)[2])).toEqual(["2", "0"]);
+  });
+});

@@ -10,7 +10,7 @@ import { csum_partial, csum_tcpudp_magic } from "../../lib/checksum.js";
 import { current } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { wait_event_interruptible_timeout } from "../../kernel/sched/wait.js";
-import { sock_error, sock_orphan, sock_put, MAX_SCHEDULE_TIMEOUT, type Proto, type Sock } from "../core/sock.js";
+import { sock_error, sock_orphan, sock_prot_inuse_add, sock_put, MAX_SCHEDULE_TIMEOUT, type Proto, type Sock } from "../core/sock.js";
 import type { Msghdr } from "../core/msghdr.js";
 import type { SkBuff } from "../core/skbuff.js";
 import { TCP_CLOSE, TCP_ESTABLISHED, inet_sk, sk_kptr, type InetSock } from "./inet_sock.js";
@@ -66,6 +66,7 @@ export function udp_v4_get_port(sk: InetSock, snum: number): number {
   sk.inet_num = snum;
   const t = udp_table();
   t.set(snum, [sk, ...(t.get(snum) ?? [])]);
+  sock_prot_inuse_add(sk.sk_prot, 1);
   return 0;
 }
 
@@ -76,6 +77,7 @@ export function udp_lib_unhash(sk: InetSock): void {
   if (list.length) t.set(sk.inet_num, list);
   else t.delete(sk.inet_num);
   sk.inet_num = 0;
+  sock_prot_inuse_add(sk.sk_prot, -1);
 }
 
 /** A UDP datagram with its header and checksum (pseudo-header included; 0 becomes 0xffff). */
