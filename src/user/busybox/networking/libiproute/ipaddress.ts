@@ -18,7 +18,7 @@
 import { stdout } from "../../../libc/stdio.js";
 import * as sk from "../../../libc/socket.js";
 import { close, ioctl } from "../../../libc/unistd.js";
-import { RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, NLM_F_REQUEST } from "../../../../include/uapi/netlink.js";
+import { IFA_ADDRESS, IFA_BROADCAST, IFA_CACHEINFO, IFA_F_PERMANENT, IFA_LABEL, IFA_LOCAL, IFF_LOWER_UP, IFLA_BROADCAST, IFLA_MTU, IFLA_OPERSTATE, IFLA_QDISC, NLM_F_REQUEST, RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, RT_SCOPE_HOST } from "../../../../include/uapi/netlink.js";
 import { ifr_int_get, ifr_name_set, ifreq_alloc, SIOCGIFTXQLEN } from "../../../../include/uapi/sockios.js";
 import { applet_name, bb_error_msg, bb_perror_msg } from "../../libbb.js";
 import { NLMSG_ALIGN, NLMSG_DATA, parse_rtattr, rta_s32, rta_string, rta_u32, rta_u8, ReqBuf, rtnl_send_check, rtnl_talk, xrtnl_dump_filter, xrtnl_open, xrtnl_wilddump_request, type NlMsg, type RtnlHandle } from "./libnetlink.js";
@@ -47,33 +47,21 @@ const IFF_POINTOPOINT = 0x10;
 const IFF_RUNNING = 0x40;
 const IFF_NOARP = 0x80;
 const IFF_MULTICAST = 0x1000;
-const IFF_LOWER_UP = 0x10000;
 
-const IFLA_BROADCAST = 2;
-const IFLA_MTU = 4;
 const IFLA_LINK = 5;
-const IFLA_QDISC = 6;
 const IFLA_MASTER = 10;
-const IFLA_OPERSTATE = 16;
 
-const IFA_ADDRESS = 1;
-const IFA_LOCAL = 2;
-const IFA_LABEL = 3;
-const IFA_BROADCAST = 4;
 const IFA_ANYCAST = 5;
-const IFA_CACHEINFO = 6;
 
 const IFA_F_SECONDARY = 0x01;
 const IFA_F_DADFAILED = 0x08;
 const IFA_F_DEPRECATED = 0x20;
 const IFA_F_TENTATIVE = 0x40;
-const IFA_F_PERMANENT = 0x80;
 
 const NLM_F_REPLACE = 0x100;
 const NLM_F_EXCL = 0x200;
 const NLM_F_CREATE = 0x400;
 
-const RT_SCOPE_HOST = 254;
 const RT_SCOPE_NOWHERE = 255;
 
 /** sizeof(struct ifaddrmsg): family, prefixlen, flags, scope (u8 each), index (u32) */
