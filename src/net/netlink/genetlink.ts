@@ -8,14 +8,13 @@
 import { EEXIST, EINVAL, EMSGSIZE, ENOBUFS, ENODATA, ENOENT, ENOMEM, EOPNOTSUPP, EPERM } from "../../include/uapi/errno.js";
 import * as NL from "../../include/uapi/netlink.js";
 import * as G from "../../include/uapi/genetlink.js";
-import { NLA_NUL_STRING, NLA_U16, NLA_U32, nla_get_u16, nla_get_u32, nla_nest_end, nla_nest_start, nla_nest_start_noflag, nla_strscpy, type NlaPolicy } from "../../include/net/netlink.js";
+import { NLA_NUL_STRING, NLA_U16, NLA_U32, NL_VALIDATE_LIBERAL, NL_VALIDATE_STRICT, nla_get_u16, nla_get_u32, nla_nest_end, nla_nest_start, nla_nest_start_noflag, nla_strscpy, type NlaPolicy } from "../../include/net/netlink.js";
 import {
   genl_dumpit_info, genlmsg_new, genlmsg_end, genlmsg_reply, genlmsg_cancel, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_DUMP_STRICT, GENL_DONT_VALIDATE_STRICT,
   type GenlDumpitInfo, type GenlFamily, type GenlInfo, type GenlMulticastGroup, type GenlOps,
 } from "../../include/net/genetlink.js";
 import { NL_SET_BAD_ATTR, type ExtAck } from "../../include/linux/netlink.js";
 import { __nlmsg_parse, type NlattrTable } from "../../lib/nlattr.js";
-import { NL_VALIDATE_LIBERAL, NL_VALIDATE_STRICT } from "../../include/net/netlink.js";
 import { DEFINE_IDR, GFP_KERNEL, idr_alloc_cyclic, idr_find, idr_for_each, idr_remove, type IDR } from "../../lib/idr.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
 import { Mutex, mutex_lock, mutex_unlock } from "../../kernel/locking/mutex.js";
