@@ -70,15 +70,50 @@ const cli = await measure("kplay scenario run scenarios/ida_demo.txt", 10, () =>
 figures.push({ ...cli, baseline: node.name, ratio: cli.median_ms / node.median_ms });
 
 const home = mkdtempSync(join(tmpdir(), "kplay-bench-"));
+
+/** Peak or current resident memory of a host process (VmHWM / VmRSS of /proc/PID/status), KiB. */
+function vm_kib(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** The machine process of the bench's KPLAY_HOME. */
+const machine_pid = (): number => Number(readFileSync(join(home, "default", "pid"), "utf8").trim());
+
+/** The baseline for memory: the resident size of a Node process that does nothing, KiB. */
+function node_rss_kib(): number {
+  return Math.round(Number(execFileSync(process.execPath, ["-e", "process.stdout.write(String(process.memoryUsage().rss))"]).toString()) / 1024);
+}
+
+interface MemoryFigure {
+  name: string;
+  kib: number;
+  ratio: number;
+}
+const memory: MemoryFigure[] = [];
 const kplay = (...args: string[]): Buffer => execFileSync(process.execPath, [new URL("../bin/kplay", import.meta.url).pathname, ...args], { env: { ...process.env, KPLAY_HOME: home } });
 try {
   const up = await measure_each("kplay boot (to ready)", 5, () => kplay("boot"), () => kplay("poweroff"));
   figures.push(up);
   kplay("boot");
+  const idle_kib = vm_kib(machine_pid(), "VmHWM");
   kplay("insmod", "ida_demo");
   const lsmod = await measure("kplay lsmod (running machine)", 20, () => kplay("lsmod"));
-  figures.push(lsmod);
-  for (const f of [up, lsmod]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
+  const cat = await measure("kplay cat /proc/net/protocols", 20, () => kplay("cat", "/proc/net/protocols"));
+  const dmesg_small = await measure("kplay dmesg, log of one boot", 20, () => kplay("dmesg"));
+  /* hello prints its greeting howmany times: enough lines to wrap the 128 KiB log buffer */
+  kplay("-q", "insmod", "hello", "howmany=6000");
+  const dmesg_full = await measure("kplay dmesg, full 128 KiB log", 20, () => kplay("dmesg"));
+  figures.push(lsmod, cat, dmesg_small, dmesg_full);
+  for (const f of [up, lsmod, cat, dmesg_small, dmesg_full]) Object.assign(f, { baseline: node.name, ratio: f.median_ms / node.median_ms });
+  /* ten processes of 1,000 UDP sockets each (RLIMIT_NOFILE is 1,024), held open by pause */
+  kplay("sh", "-c", "for i in 0 1 2 3 4 5 6 7 8 9; do socktest 2 dgram more:999 pause >/dev/null & done; sleep 1");
+  const busy_kib = vm_kib(machine_pid(), "VmHWM");
+  const base_kib = node_rss_kib();
+  memory.push(
+    { name: "machine peak RSS, idle after boot", kib: idle_kib, ratio: idle_kib / base_kib },
+    { name: "machine peak RSS, 10,000 open UDP sockets", kib: busy_kib, ratio: busy_kib / base_kib },
+  );
 } finally {
   kplay("poweroff");
 }
@@ -267,5 +302,6 @@ for (const f of figures) {
   console.log(`${pad(f.name, 44)} ${pad(f.median_ms.toFixed(3) + " ms", 10)} ${pad(`${f.min_ms.toFixed(3)}-${f.max_ms.toFixed(3)} ms`, 18)} ${f.ratio === undefined ? "-" : f.ratio.toFixed(3)}${extra}`);
 }
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, platform: `${process.platform} ${process.arch}` };
+for (const m of memory) console.log(`${pad(m.name, 44)} ${pad((m.kib / 1024).toFixed(1) + " MiB", 10)} ${pad("", 18)} ${m.ratio.toFixed(2)} (of an idle node's RSS)`);
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-writeFileSync(new URL("../bench/results.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + "\n");
+writeFileSync(new URL("../bench/results.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), machine, figures, memory }, null, 2) + "\n");

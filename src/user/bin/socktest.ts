@@ -10,7 +10,7 @@
 //   prints the address)  shutdown[:rd|wr|rdwr] (rdwr by default)  send:TEXT  recv  write:TEXT
 //   read  recvfrom (waits; prints the length, the sender and the bytes in hex, for a raw socket
 //   the whole IP packet)  getsockopt:NAME[:LEN]  setsockopt:NAME:VALUE[:LEN]  sleep:SECONDS
-//   pause (until a signal)
+//   pause (until a signal)  more:N (N more sockets like the first, held open; for the bench)
 // A NAME is a SOL_SOCKET option (type, domain, protocol, rcvbuf, sndbuf, reuseaddr, error) or
 // LEVEL.OPTION with LEVEL ip, raw, udp, tcp or a number and OPTION a name below (ip.ttl, ip.tos,
 // ip.hdrincl, ip.recverr, raw.icmp_filter, tcp.nodelay, tcp.maxseg, ...) or a number (ip.1001).
@@ -165,6 +165,13 @@ export async function socktest_main(argc: number, argv: string[]): Promise<numbe
           continue;
         }
         break;
+      }
+      case "more": {
+        let n = 0;
+        for (; n < Number(arg); n++) if ((await sk.socket(family, type, protocol)) < 0) break;
+        if (n < Number(arg)) perror("more");
+        printf("more: %d\n", n);
+        continue;
       }
       case "pause":
         puts("pause: waiting for a signal");
