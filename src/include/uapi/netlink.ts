@@ -124,6 +124,8 @@ export function nlmsg_parse_hdr(b: Uint8Array, off = 0): { len: number; type: nu
   return { len: dv.getUint32(0, true), type: dv.getUint16(4, true), flags: dv.getUint16(6, true), seq: dv.getUint32(8, true), pid: dv.getUint32(12, true) };
 }
 
+const utf8 = new TextEncoder();
+
 /**
  * A netlink message buffer, the skb of kernel code and the message of libnl: nlmsg_put / nla_put
  * / nlmsg_end as the kernel builds them. `size` is the room the skb was allocated with (as
@@ -131,6 +133,7 @@ export function nlmsg_parse_hdr(b: Uint8Array, off = 0): { len: number; type: nu
  */
 export class NlBuf {
   private buf = new Uint8Array(256);
+  private dv = new DataView(this.buf.buffer);
   len = 0;
 
   constructor(readonly size = Infinity) {}
@@ -140,6 +143,7 @@ export class NlBuf {
     const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
+    this.dv = new DataView(b.buffer);
   }
 
   /** skb_tailroom() */
@@ -151,14 +155,14 @@ export class NlBuf {
   put(data: Uint8Array, pad = data.length): number {
     this.room(pad);
     const at = this.len;
-    this.buf.fill(0, at, at + pad);
     this.buf.set(data, at);
+    if (pad > data.length) this.buf.fill(0, at + data.length, at + pad);
     this.len += pad;
     return at;
   }
 
   set_u16(at: number, v: number): void {
-    new DataView(this.buf.buffer).setUint16(at, v, true);
+    this.dv.setUint16(at, v, true);
   }
 
   /** skb_trim() / nlmsg_cancel(): drop everything from `at` on. */
@@ -168,52 +172,69 @@ export class NlBuf {
 
   /** nlmsg_put(): a header whose length nlmsg_end() fixes; its offset, or -1 when it does not fit. */
   nlmsg_put(pid: number, seq: number, type: number, flags: number, payload = 0): number {
-    if (this.tailroom() < NLMSG_ALIGN(NLMSG_HDRLEN + payload)) return -1;
-    const h = new Uint8Array(NLMSG_HDRLEN);
-    const dv = new DataView(h.buffer);
-    dv.setUint32(0, NLMSG_HDRLEN + payload, true);
-    dv.setUint16(4, type, true);
-    dv.setUint16(6, flags, true);
-    dv.setUint32(8, seq >>> 0, true);
-    dv.setUint32(12, pid >>> 0, true);
-    const at = this.put(h);
-    this.put(new Uint8Array(0), NLMSG_ALIGN(payload));
+    const total = NLMSG_HDRLEN + NLMSG_ALIGN(payload);
+    if (this.tailroom() < total) return -1;
+    this.room(total);
+    const at = this.len;
+    this.buf.fill(0, at, at + total);
+    this.dv.setUint32(at, NLMSG_HDRLEN + payload, true);
+    this.dv.setUint16(at + 4, type, true);
+    this.dv.setUint16(at + 6, flags, true);
+    this.dv.setUint32(at + 8, seq >>> 0, true);
+    this.dv.setUint32(at + 12, pid >>> 0, true);
+    this.len += total;
     return at;
   }
 
   /** nlmsg_end(): set nlmsg_len (unpadded) and pad to 4. */
   nlmsg_end(at: number): void {
-    new DataView(this.buf.buffer).setUint32(at, this.len - at, true);
+    this.dv.setUint32(at, this.len - at, true);
     this.room(3);
-    this.len = NLMSG_ALIGN(this.len);
+    const end = NLMSG_ALIGN(this.len);
+    this.buf.fill(0, this.len, end);
+    this.len = end;
+  }
+
+  /** Room for an attribute of `payload` bytes, its header written: the payload's offset, or -1. */
+  private nla_reserve(type: number, payload: number): number {
+    const total = NLA_ALIGN(NLA_HDRLEN + payload);
+    if (this.tailroom() < total) return -1;
+    this.room(total);
+    const at = this.len;
+    this.dv.setUint16(at, NLA_HDRLEN + payload, true);
+    this.dv.setUint16(at + 2, type, true);
+    this.buf.fill(0, at + NLA_HDRLEN + payload, at + total);
+    this.len += total;
+    return at + NLA_HDRLEN;
   }
 
   /** nla_put(type, data): header, payload, zero padding (nla_len excludes it); 0 or -EMSGSIZE. */
   nla_put(type: number, data: Uint8Array): number {
-    if (this.tailroom() < NLA_ALIGN(NLA_HDRLEN + data.length)) return -EMSGSIZE;
-    const h = new Uint8Array(NLA_HDRLEN);
-    const dv = new DataView(h.buffer);
-    dv.setUint16(0, NLA_HDRLEN + data.length, true);
-    dv.setUint16(2, type, true);
-    this.put(h);
-    this.put(data, NLA_ALIGN(data.length));
+    const at = this.nla_reserve(type, data.length);
+    if (at < 0) return -EMSGSIZE;
+    this.buf.set(data, at);
     return 0;
   }
 
   nla_put_u8(type: number, v: number): number {
-    return this.nla_put(type, Uint8Array.of(v));
+    const at = this.nla_reserve(type, 1);
+    if (at < 0) return -EMSGSIZE;
+    this.buf[at] = v;
+    return 0;
   }
 
   nla_put_u16(type: number, v: number): number {
-    const b = new Uint8Array(2);
-    new DataView(b.buffer).setUint16(0, v, true);
-    return this.nla_put(type, b);
+    const at = this.nla_reserve(type, 2);
+    if (at < 0) return -EMSGSIZE;
+    this.dv.setUint16(at, v, true);
+    return 0;
   }
 
   nla_put_u32(type: number, v: number): number {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, v >>> 0, true);
-    return this.nla_put(type, b);
+    const at = this.nla_reserve(type, 4);
+    if (at < 0) return -EMSGSIZE;
+    this.dv.setUint32(at, v >>> 0, true);
+    return 0;
   }
 
   nla_put_s64(type: number, v: bigint): number {
@@ -235,11 +256,14 @@ export class NlBuf {
     return this.nla_put(type, b);
   }
 
+  /** nla_put_string(): the string and its NUL (a byte string ends at its first NUL). */
   nla_put_string(type: number, s: string | Uint8Array): number {
-    const e = typeof s === "string" ? new TextEncoder().encode(s) : s.subarray(0, s.indexOf(0) < 0 ? s.length : s.indexOf(0));
-    const b = new Uint8Array(e.length + 1);
-    b.set(e);
-    return this.nla_put(type, b);
+    const e = typeof s === "string" ? utf8.encode(s) : s.subarray(0, s.indexOf(0) < 0 ? s.length : s.indexOf(0));
+    const at = this.nla_reserve(type, e.length + 1);
+    if (at < 0) return -EMSGSIZE;
+    this.buf.set(e, at);
+    this.buf[at + e.length] = 0;
+    return 0;
   }
 
   bytes(): Uint8Array {
