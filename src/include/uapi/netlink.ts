@@ -113,7 +113,33 @@ export const RTN_UNICAST = 1;
 export const RTN_LOCAL = 2;
 export const RTN_BROADCAST = 3;
 
-export const IFF_LOWER_UP = 0x10000;
+export { IFF_LOWER_UP } from "./if.js";
+
+/* rtnetlink.h, if_link.h and if_addr.h values the ip applet uses */
+export const IFA_ANYCAST = 5;
+export const IFA_F_DADFAILED = 0x08;
+export const IFA_F_DEPRECATED = 0x20;
+export const IFA_F_SECONDARY = 0x01;
+export const IFA_F_TENTATIVE = 0x40;
+export const IFLA_INFO_KIND = 1;
+export const IFLA_LINK = 5;
+export const IFLA_LINKINFO = 18;
+export const IFLA_MASTER = 10;
+export const IFLA_NET_NS_PID = 19;
+export const NLM_F_CREATE = 0x400;
+export const NLM_F_EXCL = 0x200;
+export const NLM_F_REPLACE = 0x100;
+export const RTA_CACHEINFO = 12;
+export const RTA_GATEWAY = 5;
+export const RTA_IIF = 3;
+export const RTA_PRIORITY = 6;
+export const RTA_SRC = 2;
+export const RTM_F_CLONED = 0x200;
+export const RTM_F_NOTIFY = 0x100;
+export const RTNH_F_DEAD = 1;
+export const RTNH_F_ONLINK = 4;
+export const RTNH_F_PERVASIVE = 2;
+export const RT_SCOPE_NOWHERE = 255;
 
 export const NLMSG_ALIGN = (len: number): number => (len + 3) & ~3;
 export const NLA_ALIGN = NLMSG_ALIGN;

@@ -5,11 +5,8 @@ import type { Kernel } from "../../kernel/kernel.js";
 import { current } from "../../kernel/sched/task.js";
 import type { SkBuff } from "./skbuff.js";
 
-export const IFF_UP = 0x1;
-export const IFF_BROADCAST = 0x2;
-export const IFF_LOOPBACK = 0x8;
-export const IFF_RUNNING = 0x40;
-export const IFF_NOARP = 0x80;
+import { IFF_RUNNING, IFF_UP } from "../../include/uapi/if.js";
+export { IFF_BROADCAST, IFF_LOOPBACK, IFF_NOARP, IFF_RUNNING, IFF_UP } from "../../include/uapi/if.js";
 export const ARPHRD_LOOPBACK = 772;
 
 export interface NetDeviceStats {

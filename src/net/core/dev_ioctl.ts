@@ -8,22 +8,9 @@ import { EADDRNOTAVAIL, EINVAL, ENODEV, ENOTTY, EPERM, EOPNOTSUPP } from "../../
 import { AF_INET } from "../../include/uapi/socket.js";
 import * as S from "../../include/uapi/sockios.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
-import { IFF_BROADCAST, IFF_LOOPBACK, IFF_NOARP, IFF_RUNNING, IFF_UP, net_state, type InIfaddr, type NetDevice } from "./dev.js";
+import { net_state, type InIfaddr, type NetDevice } from "./dev.js";
+import { IFF_ALLMULTI, IFF_AUTOMEDIA, IFF_BROADCAST, IFF_DEBUG, IFF_DORMANT, IFF_DYNAMIC, IFF_ECHO, IFF_LOOPBACK, IFF_LOWER_UP, IFF_MASTER, IFF_MULTICAST, IFF_NOARP, IFF_NOTRAILERS, IFF_POINTOPOINT, IFF_PORTSEL, IFF_PROMISC, IFF_RUNNING, IFF_SLAVE, IFF_UP } from "../../include/uapi/if.js";
 
-const IFF_DEBUG = 0x4;
-const IFF_POINTOPOINT = 0x10;
-const IFF_NOTRAILERS = 0x20;
-const IFF_PROMISC = 0x100;
-const IFF_ALLMULTI = 0x200;
-const IFF_MASTER = 0x400;
-const IFF_SLAVE = 0x800;
-const IFF_MULTICAST = 0x1000;
-const IFF_PORTSEL = 0x2000;
-const IFF_AUTOMEDIA = 0x4000;
-const IFF_DYNAMIC = 0x8000;
-const IFF_LOWER_UP = 0x10000;
-const IFF_DORMANT = 0x20000;
-const IFF_ECHO = 0x40000;
 /** IFF_VOLATILE: flags user space cannot set. */
 const IFF_VOLATILE = IFF_LOOPBACK | IFF_POINTOPOINT | IFF_BROADCAST | IFF_ECHO | IFF_MASTER | IFF_SLAVE | IFF_RUNNING | IFF_LOWER_UP | IFF_DORMANT;
 

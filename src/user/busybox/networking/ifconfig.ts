@@ -14,6 +14,7 @@ import { strerror } from "../../libc/strerror.js";
 import { ENODEV } from "../../../include/uapi/errno.js";
 import * as S from "../../../include/uapi/sockios.js";
 import { bb_error_msg, bb_error_msg_and_die, bb_perror_msg_and_die, bb_show_usage, xmalloc_open_read_close } from "../libbb.js";
+import { IFF_ALLMULTI, IFF_BROADCAST, IFF_DYNAMIC, IFF_MULTICAST, IFF_NOARP, IFF_NOTRAILERS, IFF_POINTOPOINT, IFF_PROMISC, IFF_RUNNING, IFF_UP } from "../../../include/uapi/if.js";
 
 const ifconfig_trivial_usage = "[-a] interface [address]";
 const ifconfig_full_usage =
@@ -29,16 +30,6 @@ const ifconfig_full_usage =
   "\n\t[up|down] ...";
 const usage = (): Promise<never> => bb_show_usage(ifconfig_trivial_usage, ifconfig_full_usage);
 
-const IFF_UP = 0x1;
-const IFF_BROADCAST = 0x2;
-const IFF_POINTOPOINT = 0x10;
-const IFF_NOTRAILERS = 0x20;
-const IFF_RUNNING = 0x40;
-const IFF_NOARP = 0x80;
-const IFF_PROMISC = 0x100;
-const IFF_ALLMULTI = 0x200;
-const IFF_MULTICAST = 0x1000;
-const IFF_DYNAMIC = 0x8000;
 const ARPHRD_ETHER = 1;
 const ARPHRD_PPP = 512;
 const ARPHRD_LOOPBACK = 772;

@@ -18,11 +18,11 @@
 import { stdout } from "../../../libc/stdio.js";
 import * as sk from "../../../libc/socket.js";
 import { close, ioctl } from "../../../libc/unistd.js";
-import { IFA_ADDRESS, IFA_BROADCAST, IFA_CACHEINFO, IFA_F_PERMANENT, IFA_LABEL, IFA_LOCAL, IFF_LOWER_UP, IFLA_BROADCAST, IFLA_MTU, IFLA_OPERSTATE, IFLA_QDISC, NLM_F_REQUEST, RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, RT_SCOPE_HOST } from "../../../../include/uapi/netlink.js";
+import { IFA_ADDRESS, IFA_ANYCAST, IFA_BROADCAST, IFA_CACHEINFO, IFA_F_DADFAILED, IFA_F_DEPRECATED, IFA_F_PERMANENT, IFA_F_SECONDARY, IFA_F_TENTATIVE, IFA_LABEL, IFA_LOCAL, IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_LINK, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, IFLA_QDISC, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, RTM_DELADDR, RTM_DELLINK, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, RT_SCOPE_HOST, RT_SCOPE_NOWHERE } from "../../../../include/uapi/netlink.js";
 import { ifr_int_get, ifr_name_set, ifreq_alloc, SIOCGIFTXQLEN } from "../../../../include/uapi/sockios.js";
 import { applet_name, bb_error_msg, bb_perror_msg } from "../../libbb.js";
 import { NLMSG_ALIGN, NLMSG_DATA, parse_rtattr, rta_s32, rta_string, rta_u32, rta_u8, ReqBuf, rtnl_send_check, rtnl_talk, xrtnl_dump_filter, xrtnl_open, xrtnl_wilddump_request, type NlMsg, type RtnlHandle } from "./libnetlink.js";
-import { ifinfomsg, ifla_attrs, IFLA_ADDRESS, IFLA_IFNAME, ll_addr_n2a, ll_index_to_flags, ll_index_to_name, ll_init_map, ll_remember_index, ll_type_n2a, rtnl_rtscope_a2n, rtnl_rtscope_n2a, xll_name_to_index } from "./ll_map.js";
+import { ifinfomsg, ifla_attrs, ll_addr_n2a, ll_index_to_flags, ll_index_to_name, ll_init_map, ll_remember_index, ll_type_n2a, rtnl_rtscope_a2n, rtnl_rtscope_n2a, xll_name_to_index } from "./ll_map.js";
 import {
   bb_error_msg_and_die,
   bb_msg_requires_arg,
@@ -39,30 +39,13 @@ import {
   rt_addr_n2a,
   type InetPrefix,
 } from "./utils.js";
+import { IFF_BROADCAST, IFF_LOOPBACK, IFF_LOWER_UP, IFF_MULTICAST, IFF_NOARP, IFF_POINTOPOINT, IFF_RUNNING, IFF_UP } from "../../../../include/uapi/if.js";
 
-const IFF_UP = 0x1;
-const IFF_BROADCAST = 0x2;
-const IFF_LOOPBACK = 0x8;
-const IFF_POINTOPOINT = 0x10;
-const IFF_RUNNING = 0x40;
-const IFF_NOARP = 0x80;
-const IFF_MULTICAST = 0x1000;
 
-const IFLA_LINK = 5;
-const IFLA_MASTER = 10;
 
-const IFA_ANYCAST = 5;
 
-const IFA_F_SECONDARY = 0x01;
-const IFA_F_DADFAILED = 0x08;
-const IFA_F_DEPRECATED = 0x20;
-const IFA_F_TENTATIVE = 0x40;
 
-const NLM_F_REPLACE = 0x100;
-const NLM_F_EXCL = 0x200;
-const NLM_F_CREATE = 0x400;
 
-const RT_SCOPE_NOWHERE = 255;
 
 /** sizeof(struct ifaddrmsg): family, prefixlen, flags, scope (u8 each), index (u32) */
 const IFADDRMSG_SIZE = 8;

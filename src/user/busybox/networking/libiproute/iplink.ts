@@ -8,7 +8,7 @@
 // no vlan/vrf/vxlan drivers to create.
 import * as sk from "../../../libc/socket.js";
 import { close, ioctl } from "../../../libc/unistd.js";
-import { NLM_F_REQUEST, RTM_DELLINK, RTM_NEWLINK } from "../../../../include/uapi/netlink.js";
+import { IFLA_ADDRESS, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINK, IFLA_LINKINFO, IFLA_MASTER, IFLA_NET_NS_PID, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, RTM_DELLINK, RTM_NEWLINK } from "../../../../include/uapi/netlink.js";
 import {
   ifr_flags_get,
   ifr_flags_set,
@@ -39,20 +39,8 @@ import {
   next_arg,
   xfunc_die,
 } from "./utils.js";
+import { IFF_MULTICAST, IFF_NOARP, IFF_PROMISC, IFF_UP } from "../../../../include/uapi/if.js";
 
-const IFF_UP = 0x1;
-const IFF_NOARP = 0x80;
-const IFF_PROMISC = 0x100;
-const IFF_MULTICAST = 0x1000;
-const IFLA_MASTER = 10;
-const IFLA_NET_NS_PID = 19;
-const IFLA_ADDRESS_ = 1;
-const IFLA_IFNAME_ = 3;
-const IFLA_LINK = 5;
-const IFLA_LINKINFO = 18;
-const IFLA_INFO_KIND = 1;
-const NLM_F_EXCL = 0x200;
-const NLM_F_CREATE = 0x400;
 
 const ioctl_names = new Map<number, string>([
   [SIOCGIFFLAGS, "SIOCGIFFLAGS"],
@@ -318,13 +306,13 @@ async function do_add_or_delete(argv: string[], rtm: number): Promise<number> {
         bb_error_msg(`"${address_str}" is invalid lladdr`);
         return -1 & 0xff;
       }
-      attrs.push([IFLA_ADDRESS_, Uint8Array.from(bytes)]);
+      attrs.push([IFLA_ADDRESS, Uint8Array.from(bytes)]);
     }
   }
   if (name_str) {
     const name_len = new TextEncoder().encode(name_str).length + 1;
     if (name_len < 2 || name_len > 16) await invarg_1_to_2(name_str, "name");
-    attrs.push([IFLA_IFNAME_, enc(name_str, true)]);
+    attrs.push([IFLA_IFNAME, enc(name_str, true)]);
   }
   const req = new ReqBuf(ifi);
   for (const [t, d] of attrs) req.addattr_l(t, d);

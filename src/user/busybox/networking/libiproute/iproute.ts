@@ -7,7 +7,7 @@
 // flush) are not built: kplay's routing table is fixed.
 import { fprintf, stderr, stdout } from "../../../libc/stdio.js";
 import * as sk from "../../../libc/socket.js";
-import { RTA_DST, RTA_OIF, RTA_PREFSRC, RTA_TABLE, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, RTN_LOCAL, RTN_UNICAST, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN } from "../../../../include/uapi/netlink.js";
+import { RTA_CACHEINFO, RTA_DST, RTA_GATEWAY, RTA_IIF, RTA_OIF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTM_DELROUTE, RTM_F_CLONED, RTM_F_NOTIFY, RTM_GETROUTE, RTM_NEWROUTE, RTNH_F_DEAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE, RTN_LOCAL, RTN_UNICAST, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN } from "../../../../include/uapi/netlink.js";
 import { applet_name } from "../../libbb.js";
 import { NLMSG_ALIGN, NLMSG_DATA, parse_rtattr, rta_s32, rta_u32, xrtnl_dump_filter, xrtnl_open, xrtnl_wilddump_request, type NlMsg } from "./libnetlink.js";
 import { ll_index_to_name, ll_init_map, rtnl_rtntype_n2a, rtnl_rtscope_a2n, rtnl_rtscope_n2a, rtnl_rttable_a2n, rtnl_rttable_n2a, xll_name_to_index } from "./ll_map.js";
@@ -25,19 +25,8 @@ import {
   type InetPrefix,
 } from "./utils.js";
 
-const RTA_SRC = 2;
-const RTA_IIF = 3;
-const RTA_GATEWAY = 5;
-const RTA_PRIORITY = 6;
-const RTA_CACHEINFO = 12;
 
-const RTM_F_NOTIFY = 0x100;
-const RTM_F_CLONED = 0x200;
-const RTNH_F_DEAD = 1;
-const RTNH_F_PERVASIVE = 2;
-const RTNH_F_ONLINK = 4;
 
-const RT_SCOPE_NOWHERE = 255;
 
 /** sizeof(struct rtmsg) */
 const RTMSG_SIZE = 12;

@@ -9,9 +9,8 @@ import { ENODEV, EINVAL, ENOSYS } from "../../../../include/uapi/errno.js";
 import { IFNAMSIZ, ifr_int_get, ifr_name_set, ifreq_alloc, SIOCGIFINDEX } from "../../../../include/uapi/sockios.js";
 import { NLMSG_DATA, parse_rtattr, rta_string, xrtnl_dump_filter, xrtnl_wilddump_request, type NlMsg, type RtnlHandle } from "./libnetlink.js";
 import { bb_error_msg_and_die } from "./utils.js";
+import { IFLA_ADDRESS, IFLA_IFNAME } from "../../../../include/uapi/netlink.js";
 
-export const IFLA_ADDRESS = 1;
-export const IFLA_IFNAME = 3;
 /** sizeof(struct ifinfomsg): family, pad, type u16, index s32, flags u32, change u32 */
 export const IFINFOMSG_SIZE = 16;
 
