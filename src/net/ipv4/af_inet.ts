@@ -364,23 +364,7 @@ export const inet_dgram_ops = {
 } satisfies ProtoOps;
 
 /** inet_sockraw_ops: inet_dgram_ops with datagram_poll. */
-export const inet_sockraw_ops = {
-  family: PF_INET,
-  owner: null,
-  release: inet_release,
-  bind: inet_bind,
-  connect: inet_dgram_connect,
-  accept: sock_no_accept,
-  getname: inet_getname,
-  ioctl: inet_ioctl,
-  listen: sock_no_listen,
-  shutdown: inet_shutdown,
-  setsockopt: sock_common_setsockopt,
-  getsockopt: sock_common_getsockopt,
-  sendmsg: inet_sendmsg,
-  recvmsg: inet_recvmsg,
-  poll: datagram_poll,
-} satisfies ProtoOps;
+export const inet_sockraw_ops = { ...inet_dgram_ops, poll: datagram_poll } satisfies ProtoOps;
 
 /**
  * inetsw_array: the protocols PF_INET offers, by socket type. IPPROTO_IP in an entry is the
