@@ -10,7 +10,9 @@ import { close, fork_fn, nanosleep, open, poll, read, signal, waitpid, write } f
 import { printf } from "../src/user/libc/stdio.js";
 import { libc } from "../src/user/libc/state.js";
 import { strerror } from "../src/user/libc/strerror.js";
-import { net_state } from "../src/net/core/dev.js";
+import { dev_add_pack, net_state } from "../src/net/core/dev.js";
+import { ETH_P_ALL } from "../src/include/uapi/if_ether.js";
+import { PACKET_OUTGOING } from "../src/include/uapi/if_packet.js";
 import type { SkBuff } from "../src/net/core/skbuff.js";
 import type { Kernel } from "../src/kernel/kernel.js";
 import { csum_partial, csum_tcpudp_magic, ip_fast_csum } from "../src/lib/checksum.js";
@@ -83,9 +85,9 @@ function decode(d: Uint8Array, at_ms: number): Seg {
 /** Record every TCP packet lo sends (tcpdump -i lo). */
 function capture(k: Kernel): Seg[] {
   const segs: Seg[] = [];
-  net_state(k).taps.push((skb: SkBuff, _dev, dir) => {
-    if (dir === "out" && skb.data[9] === 6) segs.push(decode(skb.data.slice(), k.clock.now() / 1e6));
-  });
+  dev_add_pack({ type: ETH_P_ALL, dev: null, func: (skb: SkBuff) => {
+    if (skb.pkt_type === PACKET_OUTGOING && skb.data[9] === 6) segs.push(decode(skb.data.slice(), k.clock.now() / 1e6));
+  } }, k);
   return segs;
 }
 

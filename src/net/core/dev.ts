@@ -1,13 +1,18 @@
-// Mirrors net/core/dev.c: network devices, dev_queue_xmit, and netif_rx with the receive backlog
-// that the NET_RX softirq drains (here at once, in order, before the sender's call returns, as a
-// loopback send does on Linux); /proc/net/dev.
+// Mirrors net/core/dev.c: network devices (register, open and close, unregister), dev_queue_xmit
+// with the copies dev_queue_xmit_nit gives the ETH_P_ALL taps (packet sockets), and netif_rx with
+// the receive backlog that the NET_RX softirq drains (here at once, in order, before the sender's
+// call returns, as a loopback send does on Linux) through __netif_receive_skb; /proc/net/dev.
 import type { Kernel } from "../../kernel/kernel.js";
 import { current } from "../../kernel/sched/task.js";
-import type { SkBuff } from "./skbuff.js";
+import { ENETDOWN } from "../../include/uapi/errno.js";
+import { ETH_P_ALL } from "../../include/uapi/if_ether.js";
+import { PACKET_OUTGOING } from "../../include/uapi/if_packet.js";
+import { SkBuff } from "./skbuff.js";
+import type { RtnlLinkOps } from "./rtnetlink.js";
 
-import { IFF_RUNNING, IFF_UP } from "../../include/uapi/if.js";
+import { IFF_UP } from "../../include/uapi/if.js";
 export { IFF_BROADCAST, IFF_LOOPBACK, IFF_NOARP, IFF_RUNNING, IFF_UP } from "../../include/uapi/if.js";
-export const ARPHRD_LOOPBACK = 772;
+export { ARPHRD_LOOPBACK, ARPHRD_NETLINK } from "../../include/uapi/if_ether.js";
 
 export interface NetDeviceStats {
   rx_packets: number;
@@ -27,12 +32,24 @@ export interface InIfaddr {
   ifa_label: string;
 }
 
+/** struct net_device_ops */
 export interface NetDeviceOps {
+  ndo_open?(dev: NetDevice): number;
+  ndo_stop?(dev: NetDevice): number;
   ndo_start_xmit(skb: SkBuff, dev: NetDevice): number;
 }
 
-/** A packet tap (packet sockets, tcpdump): sees every frame a device sends or receives. */
-export type PacketTap = (skb: SkBuff, dev: NetDevice, dir: "in" | "out") => void;
+/**
+ * struct packet_type: a receive handler. `type` ETH_P_ALL sees every packet of `dev` (every device
+ * when null) in both directions: af_packet's taps. Others get the received packets of their
+ * ethertype. `af_packet_priv` is the packet socket a tap belongs to, which never gets its own sends.
+ */
+export interface PacketType {
+  type: number;
+  dev: NetDevice | null;
+  func(skb: SkBuff, dev: NetDevice, pt: PacketType): void;
+  af_packet_priv?: unknown;
+}
 
 /**
  * An egress qdisc hook, as `tc qdisc add dev lo root netem loss ...` would install: false takes the
@@ -47,6 +64,14 @@ export class NetDevice {
   flags = 0;
   /** DEFAULT_TX_QUEUE_LEN */
   tx_queue_len = 1000;
+  /** Octets of link header in front of the network header (ETH_HLEN for lo, 0 for nlmon). */
+  hard_header_len = 0;
+  addr_len = 0;
+  dev_addr = new Uint8Array(6);
+  min_mtu = 0;
+  max_mtu = 0;
+  /** The rtnl_link_ops that made the device (`ip link add ... type KIND`); null for lo. */
+  rtnl_link_ops: RtnlLinkOps | null = null;
   readonly ip_ptr: InIfaddr[] = [];
   readonly stats: NetDeviceStats = { rx_packets: 0, tx_packets: 0, rx_bytes: 0, tx_bytes: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 };
 
@@ -60,28 +85,39 @@ export class NetDevice {
 
 interface NetState {
   devices: NetDevice[];
+  /** net->ifindex: the last index handed out (dev_new_index never reuses one). */
+  ifindex: number;
   backlog: SkBuff[];
   draining: boolean;
-  taps: PacketTap[];
+  /** ptype_all: the ETH_P_ALL taps. */
+  ptype_all: PacketType[];
   egress: EgressHook[];
-  /** The protocol handlers netif_receive_skb dispatches to, by ethertype. */
-  ptype: Map<number, (skb: SkBuff) => void>;
+  /** ptype_base: the protocol handlers __netif_receive_skb dispatches to, by ethertype. */
+  ptype_base: Map<number, PacketType>;
 }
 
 const states = new WeakMap<Kernel, NetState>();
 
 export function net_state(k: Kernel = current().kernel): NetState {
   let s = states.get(k);
-  if (!s) states.set(k, (s = { devices: [], backlog: [], draining: false, taps: [], egress: [], ptype: new Map() }));
+  if (!s) states.set(k, (s = { devices: [], ifindex: 0, backlog: [], draining: false, ptype_all: [], egress: [], ptype_base: new Map() }));
   return s;
 }
 
-/** register_netdev(dev) */
+/** register_netdevice(dev): the next ifindex, and the device in the list. */
 export function register_netdev(dev: NetDevice, k: Kernel = current().kernel): number {
   const st = net_state(k);
-  dev.ifindex = st.devices.length + 1;
+  dev.ifindex = ++st.ifindex;
   st.devices.push(dev);
   return 0;
+}
+
+/** unregister_netdevice(dev): closed first, then out of the list and out of every tap bound to it. */
+export function unregister_netdev(dev: NetDevice): void {
+  dev_close(dev);
+  const st = net_state();
+  st.devices.splice(st.devices.indexOf(dev), 1);
+  st.ptype_all = st.ptype_all.filter((pt) => pt.dev !== dev);
 }
 
 /** dev_get_by_index(ifindex) */
@@ -93,9 +129,56 @@ export function dev_get_by_name(name: string): NetDevice | null {
   return net_state().devices.find((d) => d.name === name) ?? null;
 }
 
-/** dev_add_pack(): receive packets of `type` (ETH_P_IP for IPv4). */
-export function dev_add_pack(type: number, func: (skb: SkBuff) => void, k: Kernel = current().kernel): void {
-  net_state(k).ptype.set(type, func);
+/** __dev_open(dev): the driver's ndo_open, then IFF_UP; 0 or its error. */
+export function dev_open(dev: NetDevice): number {
+  if (dev.flags & IFF_UP) return 0;
+  const err = dev.netdev_ops.ndo_open?.(dev) ?? 0;
+  if (err) return err;
+  dev.flags |= IFF_UP;
+  return 0;
+}
+
+/** __dev_close(dev): IFF_UP off, then the driver's ndo_stop. */
+export function dev_close(dev: NetDevice): void {
+  if (!(dev.flags & IFF_UP)) return;
+  dev.flags &= ~IFF_UP;
+  dev.netdev_ops.ndo_stop?.(dev);
+}
+
+/** dev_add_pack(pt): a tap (ETH_P_ALL) or the receive handler of an ethertype. */
+export function dev_add_pack(pt: PacketType, k: Kernel = current().kernel): void {
+  const st = net_state(k);
+  if (pt.type === ETH_P_ALL) st.ptype_all.push(pt);
+  else st.ptype_base.set(pt.type, pt);
+}
+
+/** dev_remove_pack(pt) */
+export function dev_remove_pack(pt: PacketType, k: Kernel = current().kernel): void {
+  const st = net_state(k);
+  if (pt.type === ETH_P_ALL) st.ptype_all = st.ptype_all.filter((p) => p !== pt);
+  else if (st.ptype_base.get(pt.type) === pt) st.ptype_base.delete(pt.type);
+}
+
+/** ktime_get(): nanoseconds since boot, what skb->tstamp holds. */
+function net_timestamp(k: Kernel = current().kernel): number {
+  return k.clock.now();
+}
+
+/**
+ * dev_queue_xmit_nit(skb, dev): a copy of an outgoing packet, marked PACKET_OUTGOING, to every tap
+ * of the device, except the packet socket that sent it.
+ */
+function dev_queue_xmit_nit(skb: SkBuff, dev: NetDevice): void {
+  if (!skb.tstamp) skb.tstamp = net_timestamp();
+  for (const pt of net_state().ptype_all) {
+    if ((pt.dev && pt.dev !== dev) || (skb.sk && pt.af_packet_priv === skb.sk)) continue;
+    const skb2 = new SkBuff(skb.data);
+    skb2.dev = dev;
+    skb2.protocol = skb.protocol;
+    skb2.tstamp = skb.tstamp;
+    skb2.pkt_type = PACKET_OUTGOING;
+    pt.func(skb2, dev, pt);
+  }
 }
 
 /** dev_queue_xmit(skb): hand a packet to its device. */
@@ -103,25 +186,30 @@ export function dev_queue_xmit(skb: SkBuff): number {
   const dev = skb.dev!;
   if (!(dev.flags & IFF_UP)) {
     dev.stats.tx_dropped++;
-    return -100; /* -ENETDOWN */
+    return -ENETDOWN;
   }
   const st = net_state();
   for (const hook of st.egress) if (!hook(skb, dev)) return 0;
-  for (const tap of st.taps) tap(skb, dev, "out");
+  if (st.ptype_all.length) dev_queue_xmit_nit(skb, dev);
   return dev.netdev_ops.ndo_start_xmit(skb, dev);
 }
 
-/** netif_rx(skb): queue a received packet and drain the backlog unless already draining. */
+/** __netif_receive_skb(skb): the taps of the device, then the handler of its ethertype. */
+function __netif_receive_skb(st: NetState, skb: SkBuff): void {
+  const dev = skb.dev!;
+  for (const pt of st.ptype_all) if (!pt.dev || pt.dev === dev) pt.func(skb, dev, pt);
+  st.ptype_base.get(skb.protocol)?.func(skb, dev, st.ptype_base.get(skb.protocol)!);
+}
+
+/** netif_rx(skb): timestamp and queue a received packet, and drain the backlog unless already draining. */
 export function netif_rx(skb: SkBuff): void {
   const st = net_state();
+  skb.tstamp = net_timestamp();
   st.backlog.push(skb);
   if (st.draining) return;
   st.draining = true;
   try {
-    for (let next = st.backlog.shift(); next; next = st.backlog.shift()) {
-      for (const tap of st.taps) tap(next, next.dev!, "in");
-      st.ptype.get(next.protocol)?.(next);
-    }
+    for (let next = st.backlog.shift(); next; next = st.backlog.shift()) __netif_receive_skb(st, next);
   } finally {
     st.draining = false;
   }

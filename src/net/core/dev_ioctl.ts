@@ -8,16 +8,11 @@ import { EADDRNOTAVAIL, EINVAL, ENODEV, ENOTTY, EPERM, EOPNOTSUPP } from "../../
 import { AF_INET } from "../../include/uapi/socket.js";
 import * as S from "../../include/uapi/sockios.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
-import { net_state, type InIfaddr, type NetDevice } from "./dev.js";
+import { dev_close, dev_get_by_name, dev_open, net_state, type InIfaddr, type NetDevice } from "./dev.js";
 import { IFF_ALLMULTI, IFF_AUTOMEDIA, IFF_BROADCAST, IFF_DEBUG, IFF_DORMANT, IFF_DYNAMIC, IFF_ECHO, IFF_LOOPBACK, IFF_LOWER_UP, IFF_MASTER, IFF_MULTICAST, IFF_NOARP, IFF_NOTRAILERS, IFF_POINTOPOINT, IFF_PORTSEL, IFF_PROMISC, IFF_RUNNING, IFF_SLAVE, IFF_UP } from "../../include/uapi/if.js";
 
 /** IFF_VOLATILE: flags user space cannot set. */
 const IFF_VOLATILE = IFF_LOOPBACK | IFF_POINTOPOINT | IFF_BROADCAST | IFF_ECHO | IFF_MASTER | IFF_SLAVE | IFF_RUNNING | IFF_LOWER_UP | IFF_DORMANT;
-
-/** dev_get_by_name_rcu(net, name) */
-function dev_get_by_name(name: string): NetDevice | null {
-  return net_state().devices.find((d) => d.name === name) ?? null;
-}
 
 /** dev_get_flags(dev): RUNNING only while the device is up (netif_running and netif_oper_up). */
 export function dev_get_flags(dev: NetDevice): number {
@@ -35,17 +30,16 @@ export function dev_change_flags(dev: NetDevice, flags: number): number {
   /* dev_set_promiscuity / dev_set_allmulti: the user's request is the whole count here */
   dev.flags = (dev.flags & ~(IFF_PROMISC | IFF_ALLMULTI)) | (flags & (IFF_PROMISC | IFF_ALLMULTI));
   if ((old ^ flags) & IFF_UP) {
-    /* __dev_open / __dev_close */
-    if (flags & IFF_UP) dev.flags |= IFF_UP;
-    else dev.flags &= ~IFF_UP;
+    if (!(flags & IFF_UP)) dev_close(dev);
+    else return dev_open(dev);
   }
   return 0;
 }
 
-/** dev_set_mtu(dev, new_mtu): lo has neither min_mtu nor max_mtu. */
+/** dev_set_mtu(dev, new_mtu): within the device's min_mtu and max_mtu (none for lo; 0 is no maximum). */
 export function dev_set_mtu(dev: NetDevice, new_mtu: number): number {
   if (new_mtu === dev.mtu) return 0;
-  if (new_mtu < 0) return -EINVAL;
+  if (new_mtu < 0 || new_mtu < dev.min_mtu || (dev.max_mtu > 0 && new_mtu > dev.max_mtu)) return -EINVAL;
   dev.mtu = new_mtu;
   return 0;
 }

@@ -1,20 +1,53 @@
 // Mirrors net/core/rtnetlink.c with the IPv4 parts of net/ipv4/devinet.c and fib_frontend.c: the
-// NETLINK_ROUTE requests `ip` makes. Links (RTM_GETLINK, RTM_NEWLINK/SETLINK for up and down),
-// addresses (RTM_GETADDR) and routes (RTM_GETROUTE; lo's routes are in the local table).
+// NETLINK_ROUTE requests `ip` makes. Links (RTM_GETLINK; RTM_NEWLINK/SETLINK for up, down and
+// mtu; RTM_NEWLINK with IFLA_LINKINFO to create a device of a registered rtnl_link_ops kind, and
+// RTM_DELLINK to remove one), addresses (RTM_GETADDR) and routes (RTM_GETROUTE; lo's routes are in
+// the local table).
 import type { MaybeAsync } from "../../fs/file.js";
-import { ENODEV, EOPNOTSUPP, EPERM, EINVAL } from "../../include/uapi/errno.js";
+import { EEXIST, ENODEV, EOPNOTSUPP, EPERM, EINVAL } from "../../include/uapi/errno.js";
 import { AF_INET, AF_UNSPEC } from "../../include/uapi/socket.js";
 import * as NL from "../../include/uapi/netlink.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
 import type { Kernel } from "../../kernel/kernel.js";
-import { IFF_LOOPBACK, IFF_RUNNING, IFF_UP, net_state, type NetDevice } from "./dev.js";
+import { IFF_LOOPBACK, IFF_UP, NetDevice, net_state, register_netdev, unregister_netdev } from "./dev.js";
+import { dev_change_flags, dev_get_flags, dev_set_mtu } from "./dev_ioctl.js";
+import { nla_nest_end, nla_nest_start } from "../../include/net/netlink.js";
+import { request_module } from "../../kernel/kmod.js";
+import { current } from "../../kernel/sched/task.js";
 import { netlink_dump_start, netlink_kernel_create, netlink_unicast, NL_CFG_F_NONROOT_RECV, type NetlinkSock } from "../netlink/af_netlink.js";
 
 type Nlh = ReturnType<typeof NL.nlmsg_parse_hdr>;
 
-/** dev_get_flags(): the flags user space sees (IFF_LOWER_UP while the carrier is up). */
-function dev_get_flags(dev: NetDevice): number {
-  return dev.flags | (dev.flags & IFF_UP ? NL.IFF_LOWER_UP : 0);
+/**
+ * struct rtnl_link_ops (include/net/rtnetlink.h): a kind of device `ip link add NAME type KIND`
+ * makes. `setup` fills in a new device (alloc_netdev's setup function).
+ */
+export interface RtnlLinkOps {
+  kind: string;
+  /** The device the kind makes, named `name`, before registration. */
+  alloc(name: string): NetDevice;
+}
+
+const link_ops = new WeakMap<Kernel, Map<string, RtnlLinkOps>>();
+
+function rtnl_link_ops_map(k: Kernel = current().kernel): Map<string, RtnlLinkOps> {
+  let m = link_ops.get(k);
+  if (!m) link_ops.set(k, (m = new Map()));
+  return m;
+}
+
+/** rtnl_link_register(ops): -EEXIST when the kind is taken. */
+export function rtnl_link_register(ops: RtnlLinkOps, k: Kernel = current().kernel): number {
+  const m = rtnl_link_ops_map(k);
+  if (m.has(ops.kind)) return -EEXIST;
+  m.set(ops.kind, ops);
+  return 0;
+}
+
+/** rtnl_link_unregister(ops): its devices go first (__rtnl_kill_links). */
+export function rtnl_link_unregister(ops: RtnlLinkOps, k: Kernel = current().kernel): void {
+  for (const d of [...net_state(k).devices]) if (d.rtnl_link_ops === ops) unregister_netdev(d);
+  rtnl_link_ops_map(k).delete(ops.kind);
 }
 
 /** rtnl_fill_ifinfo(): one RTM_NEWLINK message for `dev`, attributes in 5.15's order. */
@@ -29,11 +62,12 @@ function rtnl_fill_ifinfo(buf: NL.NlBuf, dev: NetDevice, portid: number, seq: nu
   buf.put(ifi);
   buf.nla_put_string(NL.IFLA_IFNAME, dev.name);
   buf.nla_put_u32(NL.IFLA_TXQLEN, dev.tx_queue_len);
-  buf.nla_put_u8(NL.IFLA_OPERSTATE, dev.flags & IFF_UP ? (dev.flags & IFF_LOOPBACK ? NL.IF_OPER_UNKNOWN : NL.IF_OPER_UP) : NL.IF_OPER_DOWN);
+  /* neither lo nor nlmon reports link state: IF_OPER_UNKNOWN while up */
+  buf.nla_put_u8(NL.IFLA_OPERSTATE, dev.flags & IFF_UP ? NL.IF_OPER_UNKNOWN : NL.IF_OPER_DOWN);
   buf.nla_put_u8(NL.IFLA_LINKMODE, 0);
   buf.nla_put_u32(NL.IFLA_MTU, dev.mtu);
-  buf.nla_put_u32(NL.IFLA_MIN_MTU, 0);
-  buf.nla_put_u32(NL.IFLA_MAX_MTU, 0);
+  buf.nla_put_u32(NL.IFLA_MIN_MTU, dev.min_mtu);
+  buf.nla_put_u32(NL.IFLA_MAX_MTU, dev.max_mtu);
   buf.nla_put_u32(NL.IFLA_GROUP, 0);
   buf.nla_put_u32(NL.IFLA_PROMISCUITY, 0);
   buf.nla_put_u32(NL.IFLA_NUM_TX_QUEUES, 1);
@@ -57,6 +91,12 @@ function rtnl_fill_ifinfo(buf: NL.NlBuf, dev: NetDevice, portid: number, seq: nu
   const stats = new Uint8Array(24 * 4);
   s32.forEach((v, i) => new DataView(stats.buffer).setUint32(i * 4, v >>> 0, true));
   buf.nla_put(NL.IFLA_STATS, stats);
+  if (dev.rtnl_link_ops) {
+    /* rtnl_link_fill() */
+    const linkinfo = nla_nest_start(buf, NL.IFLA_LINKINFO);
+    buf.nla_put_string(NL.IFLA_INFO_KIND, dev.rtnl_link_ops.kind);
+    nla_nest_end(buf, linkinfo);
+  }
   buf.nlmsg_end(at);
 }
 
@@ -105,17 +145,83 @@ function fill_local_routes(buf: NL.NlBuf, dev: NetDevice, portid: number, seq: n
   }
 }
 
+/** The ifi_index and attributes of a link request (struct ifinfomsg, then IFLA_*). */
+function ifinfomsg(msg: Uint8Array): { index: number; flags: number; change: number; tb: Map<number, Uint8Array> } {
+  const dv = new DataView(msg.buffer, msg.byteOffset + NL.NLMSG_HDRLEN);
+  return { index: dv.getInt32(4, true), flags: dv.getUint32(8, true), change: dv.getUint32(12, true), tb: NL.nla_parse(msg.subarray(NL.NLMSG_HDRLEN + 16)) };
+}
+
+const nla_get_string = (b: Uint8Array): string => new TextDecoder().decode(b).replace(/\0.*$/s, "");
+
 /** The device a request names by ifi_index or IFLA_IFNAME: -EINVAL when neither, -ENODEV when absent. */
 function dev_of_request(msg: Uint8Array): NetDevice | number {
-  const dv = new DataView(msg.buffer, msg.byteOffset);
-  const index = msg.length >= NL.NLMSG_HDRLEN + 16 ? dv.getInt32(NL.NLMSG_HDRLEN + 4, true) : 0;
+  const { index, tb } = ifinfomsg(msg);
   const devs = net_state().devices;
-  const name = NL.nla_parse(msg.subarray(NL.NLMSG_HDRLEN + 16)).get(NL.IFLA_IFNAME);
+  const name = tb.get(NL.IFLA_IFNAME);
   let dev: NetDevice | undefined;
   if (index > 0) dev = devs.find((d) => d.ifindex === index);
-  else if (name) dev = devs.find((d) => d.name === new TextDecoder().decode(name).replace(/\0.*$/, ""));
+  else if (name) dev = devs.find((d) => d.name === nla_get_string(name));
   else return -EINVAL;
   return dev ?? -ENODEV;
+}
+
+/** do_setlink(): the flags the request changes (all of them when ifi_change is 0), then IFLA_MTU. */
+function do_setlink(dev: NetDevice, msg: Uint8Array): number {
+  const { flags, change, tb } = ifinfomsg(msg);
+  const mtu = tb.get(NL.IFLA_MTU);
+  if (mtu) {
+    const err = dev_set_mtu(dev, new DataView(mtu.buffer, mtu.byteOffset).getUint32(0, true));
+    if (err) return err;
+  }
+  if (change || flags) {
+    const mask = change || 0xffffffff;
+    return dev_change_flags(dev, (dev.flags & ~mask) | (flags & mask));
+  }
+  return 0;
+}
+
+/**
+ * rtnl_newlink(): an existing device is changed (-EEXIST with NLM_F_EXCL); a new one needs
+ * NLM_F_CREATE and a kind from IFLA_LINKINFO (request_module("rtnl-link-KIND") when none is
+ * registered, -EOPNOTSUPP when that finds none), and is named by IFLA_IFNAME or "KIND%d".
+ */
+async function rtnl_newlink(nlh: Nlh, msg: Uint8Array): Promise<number> {
+  if (msg.length < NL.NLMSG_HDRLEN + 16) return -EINVAL;
+  const { index, tb } = ifinfomsg(msg);
+  const name = tb.get(NL.IFLA_IFNAME);
+  const devs = net_state().devices;
+  const dev = index > 0 ? devs.find((d) => d.ifindex === index) : name ? devs.find((d) => d.name === nla_get_string(name)) : undefined;
+  const info = tb.get(NL.IFLA_LINKINFO);
+  const kind_attr = info ? NL.nla_parse(info).get(NL.IFLA_INFO_KIND) : undefined;
+  const kind = kind_attr ? nla_get_string(kind_attr) : "";
+  let ops = kind ? rtnl_link_ops_map().get(kind) : undefined;
+  if (kind && !ops) {
+    await request_module(`rtnl-link-${kind}`);
+    ops = rtnl_link_ops_map().get(kind);
+  }
+  if (dev) {
+    if (nlh.flags & NL.NLM_F_EXCL) return -EEXIST;
+    if (nlh.flags & NL.NLM_F_REPLACE) return -EOPNOTSUPP;
+    return do_setlink(dev, msg);
+  }
+  if (!(nlh.flags & NL.NLM_F_CREATE)) return -ENODEV;
+  if (!ops) return -EOPNOTSUPP;
+  let ifname = name ? nla_get_string(name) : "";
+  if (!ifname) for (let i = 0; !ifname || devs.some((d) => d.name === ifname); i++) ifname = `${ops.kind}${i}`;
+  const ndev = ops.alloc(ifname);
+  ndev.rtnl_link_ops = ops;
+  register_netdev(ndev);
+  return do_setlink(ndev, msg);
+}
+
+/** rtnl_dellink(): only a device some rtnl_link_ops made can go (-EOPNOTSUPP for lo). */
+function rtnl_dellink(msg: Uint8Array): number {
+  if (msg.length < NL.NLMSG_HDRLEN + 16) return -EINVAL;
+  const dev = dev_of_request(msg);
+  if (typeof dev === "number") return dev;
+  if (!dev.rtnl_link_ops) return -EOPNOTSUPP;
+  unregister_netdev(dev);
+  return 0;
 }
 
 /** rtnetlink_rcv_msg(): one NETLINK_ROUTE request. */
@@ -141,18 +247,15 @@ function rtnetlink_rcv_msg(sk: NetlinkSock, nlh: Nlh, msg: Uint8Array): MaybeAsy
       return 0;
     }
     case NL.RTM_NEWLINK:
+      return rtnl_newlink(nlh, msg);
     case NL.RTM_SETLINK: {
       if (msg.length < NL.NLMSG_HDRLEN + 16) return -EINVAL;
       const dev = dev_of_request(msg);
       if (typeof dev === "number") return dev;
-      const dv = new DataView(msg.buffer, msg.byteOffset + NL.NLMSG_HDRLEN);
-      const flags = dv.getUint32(8, true);
-      const change = dv.getUint32(12, true) || 0xffffffff;
-      if (change & IFF_UP) dev.flags = flags & IFF_UP ? dev.flags | IFF_UP | IFF_RUNNING : dev.flags & ~(IFF_UP | IFF_RUNNING);
-      const mtu = NL.nla_parse(msg.subarray(NL.NLMSG_HDRLEN + 16)).get(NL.IFLA_MTU);
-      if (mtu) dev.mtu = new DataView(mtu.buffer, mtu.byteOffset).getUint32(0, true);
-      return 0;
+      return do_setlink(dev, msg);
     }
+    case NL.RTM_DELLINK:
+      return rtnl_dellink(msg);
     case NL.RTM_GETADDR:
       if (!dump) return -EOPNOTSUPP;
       return netlink_dump_start(sk, nlh, msg, { dump: (buf, cb) => {

@@ -2,17 +2,24 @@
 import type { NetDevice } from "./dev.js";
 import type { Sock } from "./sock.js";
 
-export const ETH_P_IP = 0x0800;
+import { ETH_P_IP } from "../../include/uapi/if_ether.js";
+
+export { ETH_P_IP };
 
 /** struct sk_buff, reduced to a byte buffer that starts at the network header. */
 export class SkBuff {
   dev: NetDevice | null = null;
   sk: Sock | null = null;
+  /** skb->protocol in host order: the ethertype, or for netlink taps the netlink protocol. */
   protocol = ETH_P_IP;
   /** Offset of the transport header in `data`. */
   transport_header = 0;
   /** skb->cb: the control block of the layer that holds the skb (TCP_SKB_CB). */
   cb: unknown = null;
+  /** skb->pkt_type: PACKET_HOST for what a device receives, PACKET_OUTGOING on the way out. */
+  pkt_type = 0;
+  /** skb->tstamp: when the device layer saw it, in nanoseconds since boot (0: not yet). */
+  tstamp = 0;
 
   constructor(public data: Uint8Array) {}
 

@@ -455,7 +455,7 @@ export function inet_init(k: Kernel): void {
   proto_register(raw_prot, 1);
   sock_register(inet_family_ops);
   loopback_init(k);
-  dev_add_pack(ETH_P_IP, ip_rcv, k);
+  dev_add_pack({ type: ETH_P_IP, dev: null, func: ip_rcv }, k);
   const net = k.proc_root.subdir.get("net")!;
   proc_create("tcp", 0o444, net, single_proc_ops((m) => (seq_puts(m, proc_net_tcp(current().kernel)), 0)));
   proc_create("udp", 0o444, net, single_proc_ops((m) => (seq_puts(m, proc_net_udp(current().kernel)), 0)));
