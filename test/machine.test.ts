@@ -353,7 +353,7 @@ describe("a running machine", { timeout: 20_000 }, () => {
     const term = { stdin: false, stdout: false, stderr: false, cols: 80, rows: 24, env: {} };
     const cases: [string, string][] = [
       ["garbage\n", "malformed request: not JSON"],
-      ["x".repeat(3 << 19), "malformed request: line too long"],
+      ["x".repeat((96 << 20) + 1), "malformed request: line too long"],
       ["null\n", "malformed request: not an object"],
       ['"run"\n', "malformed request: not an object"],
       ['{"op":"format"}\n', 'unknown request: "format"'],

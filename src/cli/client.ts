@@ -159,6 +159,8 @@ export async function poweroff(name: string): Promise<boolean> {
 export interface RunOptions {
   user: string;
   quiet: boolean;
+  /** Where the program's standard output goes instead of the host's (it is then not a terminal). */
+  stdout?: (bytes: Buffer) => void;
 }
 
 /** Run argv in machine `name` (booting it if needed) on the host's terminal; the exit code. */
@@ -166,7 +168,7 @@ export async function run_in_machine(name: string, argv: string[], opts: RunOpti
   await boot_machine(name, `kplay: booting machine '${name}'\n`);
   const term: TermFacts = {
     stdin: process.stdin.isTTY === true,
-    stdout: process.stdout.isTTY === true,
+    stdout: !opts.stdout && process.stdout.isTTY === true,
     stderr: process.stderr.isTTY === true,
     cols: process.stdout.columns ?? 80,
     rows: process.stdout.rows ?? 24,
@@ -186,6 +188,7 @@ export async function run_in_machine(name: string, argv: string[], opts: RunOpti
   const req: Request = { op: "run", argv, user: opts.user, term, quiet: opts.quiet };
   const on_reply = (r: Reply): void => {
     if (r.type === "out") host.sink.write(r.stream, r.data);
+    else if (r.type === "bytes") (opts.stdout ?? ((b: Buffer) => process.stdout.write(b)))(Buffer.from(r.data, "base64"));
     else if (r.type === "read_wait") port.on_read_wait?.();
     else if (r.type === "exit") code = r.signal ? 128 + r.signal : r.code;
     else if (r.type === "error") process.stderr.write(`kplay: ${r.message}\n`);
@@ -200,4 +203,28 @@ export async function run_in_machine(name: string, argv: string[], opts: RunOpti
     code = 1;
   }
   return code;
+}
+
+/**
+ * `kplay cp`'s transfers: read a file of the machine (its bytes), or write one (null on success);
+ * a string is the machine's error.
+ */
+export async function machine_get(name: string, path: string, user: string): Promise<Buffer | string> {
+  await boot_machine(name, `kplay: booting machine '${name}'\n`);
+  let out: Buffer | string = `lost the connection to machine '${name}'`;
+  await request(name, { op: "get", path, user }, (r) => {
+    if (r.type === "file") out = Buffer.from(r.data, "base64");
+    else if (r.type === "error") out = r.message;
+  });
+  return out;
+}
+
+export async function machine_put(name: string, path: string, user: string, data: Buffer, mode: number): Promise<string | null> {
+  await boot_machine(name, `kplay: booting machine '${name}'\n`);
+  let out: string | null = `lost the connection to machine '${name}'`;
+  await request(name, { op: "put", path, user, data: data.toString("base64"), mode }, (r) => {
+    if (r.type === "done") out = null;
+    else if (r.type === "error") out = r.message;
+  });
+  return out;
 }

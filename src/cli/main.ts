@@ -6,7 +6,8 @@ import chalk from "chalk";
 import { run_scenario, typed_lines } from "../machine/scenario.js";
 import { unified_diff } from "./diff.js";
 import { DEMO } from "./demo.js";
-import { boot_machine, machine_status, poweroff, run_in_machine } from "./client.js";
+import { boot_machine, machine_get, machine_put, machine_status, poweroff, run_in_machine } from "./client.js";
+import { capture_file, kplay_cp } from "./transfer.js";
 import { kplay_home, valid_machine_name } from "../machine/paths.js";
 import { machine_main } from "../machine/machine.js";
 import { readdirSync, existsSync as exists } from "node:fs";
@@ -168,6 +169,41 @@ export async function main(argv: string[]): Promise<number> {
       .argument("[args...]")
       .action(async (args: string[]) => in_machine([name, ...args]));
   }
+
+  program
+    .command("tcpdump")
+    .description("capture packets in the machine (tcpdump 4.99 options); -w FILE writes a pcap file on the host")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument("[args...]")
+    .action(async (args: string[]) => {
+      const g = globals();
+      const cap = capture_file(args);
+      if (typeof cap === "string") {
+        process.stderr.write(cap);
+        code = 1;
+        return;
+      }
+      try {
+        code = await run_in_machine(g.machine, ["tcpdump", ...cap.argv], { user: g.user ?? "root", quiet: !!g.quiet, stdout: cap.write ?? undefined });
+      } finally {
+        cap.close();
+      }
+    });
+
+  program
+    .command("cp")
+    .description("copy a file between the host and the machine: kplay cp machine:/tmp/x.pcap . | kplay cp FILE machine:/tmp/")
+    .argument("<source>")
+    .argument("<dest>")
+    .action(async (src: string, dst: string) => {
+      const g = globals();
+      code = await kplay_cp(src, dst, {
+        get: (path) => machine_get(g.machine, path, g.user ?? "root"),
+        put: (path, data, mode) => machine_put(g.machine, path, g.user ?? "root", data, mode),
+      });
+    });
 
   program
     .command("run")

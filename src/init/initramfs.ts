@@ -43,6 +43,47 @@ function add_file(root: Inode, path: string, inode: Inode, uid = 0): void {
   ramfs_link(mkdir_p(root, path.slice(0, cut)), path.slice(cut + 1), inode);
 }
 
+/** Debian's /etc/hosts for a machine without a network (netcfg's loopback lines). */
+const ETC_HOSTS = "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\nff02::1\t\tip6-allnodes\nff02::2\t\tip6-allrouters\n";
+
+/** The head of Debian netbase 6.4's /etc/services: the well-known ports below 81. */
+const ETC_SERVICES = [
+  "# Network services, Internet style",
+  "",
+  "tcpmux\t\t1/tcp\t\t\t\t# TCP port service multiplexer",
+  "echo\t\t7/tcp",
+  "echo\t\t7/udp",
+  "discard\t\t9/tcp\t\tsink null",
+  "discard\t\t9/udp\t\tsink null",
+  "systat\t\t11/tcp\t\tusers",
+  "daytime\t\t13/tcp",
+  "daytime\t\t13/udp",
+  "netstat\t\t15/tcp",
+  "qotd\t\t17/tcp\t\tquote",
+  "chargen\t\t19/tcp\t\tttytst source",
+  "chargen\t\t19/udp\t\tttytst source",
+  "ftp-data\t20/tcp",
+  "ftp\t\t21/tcp",
+  "fsp\t\t21/udp\t\tfspd",
+  "ssh\t\t22/tcp\t\t\t\t# SSH Remote Login Protocol",
+  "telnet\t\t23/tcp",
+  "smtp\t\t25/tcp\t\tmail",
+  "time\t\t37/tcp\t\ttimserver",
+  "time\t\t37/udp\t\ttimserver",
+  "whois\t\t43/tcp\t\tnicname",
+  "tacacs\t\t49/tcp\t\t\t\t# Login Host Protocol (TACACS)",
+  "tacacs\t\t49/udp",
+  "domain\t\t53/tcp\t\t\t\t# Domain Name Server",
+  "domain\t\t53/udp",
+  "bootps\t\t67/udp",
+  "bootpc\t\t68/udp",
+  "tftp\t\t69/udp",
+  "gopher\t\t70/tcp\t\t\t\t# Internet Gopher",
+  "finger\t\t79/tcp",
+  "http\t\t80/tcp\t\twww\t\t# WorldWideWeb HTTP",
+  "",
+].join("\n");
+
 export function populate_rootfs(k: Kernel): void {
   const root = ramfs_new_dir(0o755);
   k.root = root;
@@ -61,6 +102,8 @@ export function populate_rootfs(k: Kernel): void {
   add_file(root, "/etc/passwd", ramfs_new_file(encoder.encode("root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:Linux User,,,:/home/user:/bin/sh\n")));
   add_file(root, "/etc/group", ramfs_new_file(encoder.encode("root:x:0:\nuser:x:1000:\n")));
   add_file(root, "/etc/hostname", ramfs_new_file(encoder.encode("(none)\n")));
+  add_file(root, "/etc/hosts", ramfs_new_file(encoder.encode(ETC_HOSTS)));
+  add_file(root, "/etc/services", ramfs_new_file(encoder.encode(ETC_SERVICES)));
 
   const dep: string[] = [];
   for (const [name, source] of k.modules.sources) {

@@ -11,6 +11,8 @@ import { sock_init } from "../net/socket.js";
 import { inet_init } from "../net/ipv4/af_inet.js";
 import { netlink_proto_init } from "../net/netlink/af_netlink.js";
 import { rtnetlink_init } from "../net/core/rtnetlink.js";
+import { packet_init } from "../net/packet/af_packet.js";
+import { nlmon_register } from "../drivers/net/nlmon.js";
 import { genl_init } from "../net/netlink/genetlink.js";
 import { quota_init } from "../fs/quota/netlink.js";
 import { syscall_table_init } from "../kernel/syscall_table.js";
@@ -114,6 +116,8 @@ export function start_kernel(opts: BootOptions): Kernel {
     rtnetlink_init(k);
     genl_init(k);
     inet_init(k);
+    packet_init(k);
+    nlmon_register(k);
     quota_init();
     syscall_table_init(k);
     populate_rootfs(k);

@@ -16,6 +16,10 @@ export interface TermFacts {
 
 export type Request =
   | { op: "run"; argv: string[]; /** a name from the machine's /etc/passwd, or a uid */ user: string; term: TermFacts; quiet: boolean }
+  /** `kplay cp machine:PATH HOST`: the file's bytes, read with the user's permissions. */
+  | { op: "get"; path: string; user: string }
+  /** `kplay cp HOST machine:PATH`: create or truncate PATH (mode for a new file) and write `data`. */
+  | { op: "put"; path: string; user: string; data: string; mode: number }
   | { op: "status" }
   | { op: "poweroff" };
 
@@ -24,6 +28,11 @@ export type ClientMsg = { op: "stdin"; data: string } | { op: "eof" } | { op: "s
 
 export type Reply =
   | { type: "out"; stream: "stdout" | "stderr" | "console"; data: string }
+  /** Standard output when the client's is not a terminal: the program's bytes, base64. */
+  | { type: "bytes"; data: string }
+  /** A file `get` read (base64), or the end of a `put`. */
+  | { type: "file"; data: string }
+  | { type: "done" }
   /** The program waits for input with nothing queued: an interactive client shows its prompt. */
   | { type: "read_wait" }
   | { type: "exit"; code: number; signal: number }
@@ -41,22 +50,27 @@ export interface MachineStatus {
   sock: string;
 }
 
-const MAX_LINE = 1 << 20;
+/** The longest message: a `kplay cp` file of CP_MAX bytes in base64, with room to spare. */
+const MAX_LINE = 96 << 20;
 
-/** Split a byte stream into JSON messages; malformed lines are reported, not thrown. */
+/**
+ * Split a byte stream into JSON messages; malformed lines are reported, not thrown. A line's
+ * pieces are kept until its newline arrives, so a long line (a copied file) costs linear time.
+ */
 export class LineDecoder {
-  private buf = "";
+  private pieces: string[] = [];
+  private held = 0;
   private readonly utf8 = new StringDecoder("utf8");
 
   constructor(private readonly on_message: (msg: unknown) => void, private readonly on_error: (why: string) => void) {}
 
   push(chunk: Buffer | string): void {
-    this.buf += typeof chunk === "string" ? chunk : this.utf8.write(chunk);
-    for (;;) {
-      const nl = this.buf.indexOf("\n");
-      if (nl < 0) break;
-      const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + 1);
+    let text = typeof chunk === "string" ? chunk : this.utf8.write(chunk);
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n")) {
+      const line = this.pieces.join("") + text.slice(0, nl);
+      this.pieces = [];
+      this.held = 0;
+      text = text.slice(nl + 1);
       if (line.trim() === "") continue;
       let msg: unknown;
       try {
@@ -67,8 +81,12 @@ export class LineDecoder {
       }
       this.on_message(msg);
     }
-    if (this.buf.length > MAX_LINE) {
-      this.buf = "";
+    if (!text) return;
+    this.pieces.push(text);
+    this.held += text.length;
+    if (this.held > MAX_LINE) {
+      this.pieces = [];
+      this.held = 0;
       this.on_error("malformed request: line too long");
     }
   }

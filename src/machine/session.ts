@@ -12,6 +12,7 @@ import { S_ISREG } from "../include/uapi/fcntl.js";
 import { send_sig } from "../kernel/signal.js";
 import { SIGHUP } from "../include/uapi/signal.js";
 import { strerror } from "../user/libc/strerror.js";
+import { machine_read_file, machine_write_file } from "./copy.js";
 import { encode, type ClientMsg, type Reply, type Request } from "./protocol.js";
 
 const PATH = ["/sbin", "/usr/sbin", "/bin", "/usr/bin"];
@@ -35,6 +36,23 @@ function valid_run(req: Record<string, unknown>): req is Request & { op: "run" }
     typeof t === "object" && t !== null && typeof t.cols === "number" && typeof t.rows === "number" &&
     typeof t.env === "object" && t.env !== null && Object.values(t.env).every((v) => typeof v === "string")
   );
+}
+
+/** `kplay cp`: read or write one file of the machine as the request's user. */
+async function copy(k: Kernel, req: Record<string, unknown>, send: (r: Reply) => void, fail: (m: string) => void): Promise<void> {
+  const { path, user, data, mode } = req;
+  if (typeof path !== "string" || !path.startsWith("/") || typeof user !== "string") return fail("malformed copy request");
+  if (req.op === "put" && (typeof data !== "string" || typeof mode !== "number")) return fail("malformed copy request");
+  const login = login_as(k, user);
+  if (!login) return fail(`unknown user '${user}'`);
+  if (req.op === "get") {
+    const r = await machine_read_file(k, login.cred, path);
+    if (typeof r === "number") return fail(`${path}: ${strerror(-r)}`);
+    return send({ type: "file", data: Buffer.from(r).toString("base64") });
+  }
+  const r = await machine_write_file(k, login.cred, path, Buffer.from(data as string, "base64"), (mode as number) & 0o7777);
+  if (r < 0) return fail(`${path}: ${strerror(-r)}`);
+  send({ type: "done" });
 }
 
 export interface SessionHost {
@@ -65,6 +83,7 @@ export function serve(host: SessionHost, conn: Socket, first: unknown, on_msg: (
     host.poweroff();
     return;
   }
+  if (req.op === "get" || req.op === "put") return void copy(host.kernel, req, send, fail).finally(() => conn.end());
   if (req.op !== "run") return fail(`unknown request: ${JSON.stringify(req.op)}`);
   if (!valid_run(req)) return fail("malformed run request");
 
@@ -78,7 +97,7 @@ export function serve(host: SessionHost, conn: Socket, first: unknown, on_msg: (
   if (!login) return refuse(`unknown user '${req.user}'`, 2);
   const path = resolve(k, req.argv[0]);
   if (!path) return refuse(`${req.argv[0]}: not found`, 127);
-  const tty = new Terminal(k, { write: (stream, data) => send({ type: "out", stream, data }) }, "pts/0");
+  const tty = new Terminal(k, { write: (stream, data) => send({ type: "out", stream, data }), raw: (b) => send({ type: "bytes", data: Buffer.from(b).toString("base64") }) }, "pts/0");
   tty.echo = false;
   tty.isatty = { stdin: !!req.term.stdin, stdout: !!req.term.stdout, stderr: !!req.term.stderr };
   tty.winsize = { cols: req.term.cols || 80, rows: req.term.rows || 24 };

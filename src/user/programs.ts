@@ -15,6 +15,7 @@ import { genl_main } from "./iproute2/genl/genl.js";
 import { sockopt_test_main } from "./bin/sockopt_test.js";
 import { ftpd_main } from "./bin/ftpd.js";
 import { kftp_get_main } from "./bin/kftp_get.js";
+import { tcpdump_main } from "./tcpdump/tcpdump.js";
 
 export interface Program {
   path: string;
@@ -39,5 +40,6 @@ export const programs: Program[] = [
   { path: "/sockopt_test", entry: program(sockopt_test_main), size: 8_412 },
   { path: "/bin/sockopt_test", entry: program(sockopt_test_main), size: 8_412, tutorial: "my_sockopt's client: setsockopt/getsockopt 999.. on a raw socket" },
   { path: "/bin/kftp_get", entry: program(kftp_get_main), size: 8_236, tutorial: "ftp_client's caller: kftp_get SERVER_IP USER PASS REMOTE_FILE LOCAL_FILE [SRC_IP]" },
+  { path: "/usr/sbin/tcpdump", entry: program(tcpdump_main), size: 1_245_296 },
   { path: "/usr/sbin/ftpd", entry: program(ftpd_main), size: 14_604, tutorial: "a small FTP server (active mode) for ftp_client: ftpd [-v] [-p PORT] [-a USER:PASS] [DIR]" },
 ];

@@ -20,6 +20,8 @@ export type TtyStream = "stdout" | "stderr" | "console";
 
 export interface TtySink {
   write(stream: TtyStream, data: string): void;
+  /** Standard output's bytes as written, when it is not a terminal (a pipe or a file on the client). */
+  raw?(bytes: Uint8Array): void;
 }
 
 export const TCGETS = 0x5401;
@@ -89,6 +91,7 @@ export class Terminal {
   }
 
   write(stream: TtyStream, bytes: Uint8Array): void {
+    if (stream === "stdout" && !this.isatty.stdout && this.sink.raw) return this.sink.raw(bytes);
     const text = stream === "console" ? new TextDecoder().decode(bytes) : this.decoders[stream].decode(bytes, { stream: true });
     if (text) this.sink.write(stream, text);
   }

@@ -3,6 +3,14 @@
 import { EMSGSIZE } from "./errno.js";
 
 export const NETLINK_ROUTE = 0;
+export const NETLINK_USERSOCK = 2;
+export const NETLINK_SOCK_DIAG = 4;
+export const NETLINK_NFLOG = 5;
+export const NETLINK_XFRM = 6;
+export const NETLINK_AUDIT = 9;
+export const NETLINK_FIB_LOOKUP = 10;
+export const NETLINK_NETFILTER = 12;
+export const NETLINK_KOBJECT_UEVENT = 15;
 export const NETLINK_GENERIC = 16;
 export const MAX_LINKS = 32;
 export const SOL_NETLINK = 270;

@@ -7,6 +7,8 @@
 /** SIOCINQ and SIOCOUTQ are FIONREAD and TIOCOUTQ (include/uapi/asm-generic/ioctls.h); their argument is an int. */
 export const SIOCINQ = 0x541b;
 export const SIOCOUTQ = 0x5411;
+/** SIOCGSTAMP_OLD: the last packet's time as a struct timeval (32-bit fields on ARM). */
+export const SIOCGSTAMP_OLD = 0x8906;
 
 export const SIOCADDRT = 0x890b;
 export const SIOCDELRT = 0x890c;

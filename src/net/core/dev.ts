@@ -10,7 +10,8 @@ import { PACKET_OUTGOING } from "../../include/uapi/if_packet.js";
 import { SkBuff } from "./skbuff.js";
 import type { RtnlLinkOps } from "./rtnetlink.js";
 
-import { IFF_UP } from "../../include/uapi/if.js";
+import { IFF_PROMISC, IFF_UP } from "../../include/uapi/if.js";
+import { pr_info } from "../../kernel/printk/printk.js";
 export { IFF_BROADCAST, IFF_LOOPBACK, IFF_NOARP, IFF_RUNNING, IFF_UP } from "../../include/uapi/if.js";
 export { ARPHRD_LOOPBACK, ARPHRD_NETLINK } from "../../include/uapi/if_ether.js";
 
@@ -69,6 +70,8 @@ export class NetDevice {
   addr_len = 0;
   dev_addr = new Uint8Array(6);
   min_mtu = 0;
+  /** Users of promiscuous mode (packet sockets' PACKET_MR_PROMISC). */
+  promiscuity = 0;
   max_mtu = 0;
   /** The rtnl_link_ops that made the device (`ip link add ... type KIND`); null for lo. */
   rtnl_link_ops: RtnlLinkOps | null = null;
@@ -83,6 +86,14 @@ export class NetDevice {
   ) {}
 }
 
+/** Netdevice notifier events (include/linux/netdevice.h). */
+export const NETDEV_UP = 1;
+export const NETDEV_DOWN = 2;
+export const NETDEV_UNREGISTER = 6;
+
+/** A netdevice notifier's call (struct notifier_block's notifier_call). */
+export type NetdevNotifier = (event: number, dev: NetDevice) => void;
+
 interface NetState {
   devices: NetDevice[];
   /** net->ifindex: the last index handed out (dev_new_index never reuses one). */
@@ -94,13 +105,15 @@ interface NetState {
   egress: EgressHook[];
   /** ptype_base: the protocol handlers __netif_receive_skb dispatches to, by ethertype. */
   ptype_base: Map<number, PacketType>;
+  /** netdev_chain */
+  notifiers: NetdevNotifier[];
 }
 
 const states = new WeakMap<Kernel, NetState>();
 
 export function net_state(k: Kernel = current().kernel): NetState {
   let s = states.get(k);
-  if (!s) states.set(k, (s = { devices: [], ifindex: 0, backlog: [], draining: false, ptype_all: [], egress: [], ptype_base: new Map() }));
+  if (!s) states.set(k, (s = { devices: [], ifindex: 0, backlog: [], draining: false, ptype_all: [], egress: [], ptype_base: new Map(), notifiers: [] }));
   return s;
 }
 
@@ -112,12 +125,21 @@ export function register_netdev(dev: NetDevice, k: Kernel = current().kernel): n
   return 0;
 }
 
-/** unregister_netdevice(dev): closed first, then out of the list and out of every tap bound to it. */
+/** unregister_netdevice(dev): closed, NETDEV_UNREGISTER told, then out of the list. */
 export function unregister_netdev(dev: NetDevice): void {
   dev_close(dev);
+  call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
   const st = net_state();
   st.devices.splice(st.devices.indexOf(dev), 1);
-  st.ptype_all = st.ptype_all.filter((pt) => pt.dev !== dev);
+}
+
+/** register_netdevice_notifier(fn) */
+export function register_netdevice_notifier(fn: NetdevNotifier, k: Kernel = current().kernel): void {
+  net_state(k).notifiers.push(fn);
+}
+
+function call_netdevice_notifiers(event: number, dev: NetDevice): void {
+  for (const fn of net_state().notifiers) fn(event, dev);
 }
 
 /** dev_get_by_index(ifindex) */
@@ -135,6 +157,7 @@ export function dev_open(dev: NetDevice): number {
   const err = dev.netdev_ops.ndo_open?.(dev) ?? 0;
   if (err) return err;
   dev.flags |= IFF_UP;
+  call_netdevice_notifiers(NETDEV_UP, dev);
   return 0;
 }
 
@@ -143,6 +166,20 @@ export function dev_close(dev: NetDevice): void {
   if (!(dev.flags & IFF_UP)) return;
   dev.flags &= ~IFF_UP;
   dev.netdev_ops.ndo_stop?.(dev);
+  call_netdevice_notifiers(NETDEV_DOWN, dev);
+}
+
+/**
+ * dev_set_promiscuity(dev, inc): count a user of promiscuous mode; IFF_PROMISC and the log line
+ * follow the count crossing zero (5.15's __dev_set_promiscuity).
+ */
+export function dev_set_promiscuity(dev: NetDevice, inc: number): void {
+  const old = dev.promiscuity;
+  dev.promiscuity = Math.max(0, dev.promiscuity + inc);
+  if (!old === !dev.promiscuity) return;
+  if (dev.promiscuity) dev.flags |= IFF_PROMISC;
+  else dev.flags &= ~IFF_PROMISC;
+  pr_info(`device ${dev.name} ${dev.promiscuity ? "entered" : "left"} promiscuous mode\n`);
 }
 
 /** dev_add_pack(pt): a tap (ETH_P_ALL) or the receive handler of an ethertype. */

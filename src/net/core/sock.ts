@@ -7,7 +7,9 @@ import { module_name, module_put, try_module_get, type Module } from "../../kern
 import { current } from "../../kernel/sched/task.js";
 import { WaitQueueHead, wait_event_interruptible, wait_event_interruptible_timeout } from "../../kernel/sched/wait.js";
 import { copy_to_user, type UserPtr } from "../../kernel/uaccess.js";
-import { copy_from_sockptr, type SockPtr } from "../../include/linux/sockptr.js";
+import { copy_from_sockptr, copy_from_sockptr_offset, type SockPtr } from "../../include/linux/sockptr.js";
+import { BPF_MAXINSNS, sock_fprog_decode, SOCK_FILTER_SIZE } from "../../include/uapi/filter.js";
+import { sk_attach_filter, sk_detach_filter, type SockFilter } from "./filter.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { proc_create } from "../../fs/proc/generic.js";
 import { seq_printf, single_proc_ops } from "../../fs/proc/seq_file.js";
@@ -81,6 +83,8 @@ export interface Sock {
    */
   sk_lock: { owned: boolean };
   sk_backlog: SkBuff[];
+  /** The classic BPF program SO_ATTACH_FILTER gave (packet sockets run it on each packet). */
+  sk_filter: SockFilter[] | null;
 }
 
 /** sk_userlocks bits */
@@ -169,6 +173,7 @@ export function sk_alloc(_net: unknown, family: number, _priority: number, prot:
     sk_userlocks: 0,
     sk_lock: { owned: false },
     sk_backlog: [],
+    sk_filter: null,
   };
 }
 
@@ -209,6 +214,25 @@ function get_int(optval: SockPtr, optlen: number): number | { err: number } {
   return new DataView(b.buffer).getInt32(0, true);
 }
 
+/** sizeof(struct sock_fprog) on 32-bit ARM. */
+const SOCK_FPROG_SIZE = 8;
+
+/**
+ * SO_ATTACH_FILTER: struct sock_fprog { u16 len; struct sock_filter *filter; }, 8 bytes on 32-bit
+ * ARM. User memory in kplay has no addresses to store in `filter`, so the instructions follow the
+ * struct in the caller's buffer (libpcap lays them out so) and the pointer field is not read.
+ */
+function sock_setsockopt_attach_filter(sk: Sock, optval: SockPtr, optlen: number): number {
+  if (optlen < SOCK_FPROG_SIZE) return -EINVAL;
+  const hdr = new Uint8Array(SOCK_FPROG_SIZE);
+  if (copy_from_sockptr(hdr, optval, SOCK_FPROG_SIZE)) return -EFAULT;
+  const len = new DataView(hdr.buffer).getUint16(0, true);
+  if (len === 0 || len > BPF_MAXINSNS) return -EINVAL;
+  const insns = new Uint8Array(len * SOCK_FILTER_SIZE);
+  if (copy_from_sockptr_offset(insns, optval, SOCK_FPROG_SIZE, insns.length)) return -EFAULT;
+  return sk_attach_filter(sk, sock_fprog_decode(insns, len));
+}
+
 /** sock_setsockopt(): the SOL_SOCKET options the core handles itself. */
 export function sock_setsockopt(sock: Socket, _level: number, optname: number, optval: SockPtr, optlen: number): number {
   const sk = sock.sk!;
@@ -235,6 +259,7 @@ export function sock_setsockopt(sock: Socket, _level: number, optname: number, o
     sk.sk_lingertime = Math.max(0, dv.getInt32(4, true));
     return 0;
   }
+  if (optname === S.SO_ATTACH_FILTER) return sock_setsockopt_attach_filter(sk, optval, optlen);
   const v = get_int(optval, optlen);
   if (typeof v !== "number") return v.err;
   const flag = (name: string): number => (v ? sk.sk_flags.add(name) : sk.sk_flags.delete(name), 0);
@@ -263,6 +288,8 @@ export function sock_setsockopt(sock: Socket, _level: number, optname: number, o
       sk.sk_userlocks |= SOCK_RCVBUF_LOCK;
       sk.sk_rcvbuf = Math.max(Math.min(v >>> 0, SYSCTL_RMEM_MAX) * 2, SOCK_MIN_RCVBUF);
       return 0;
+    case S.SO_DETACH_FILTER:
+      return sk_detach_filter(sk);
     case S.SO_PRIORITY:
       if (v >= 0 && v <= 6) {
         sk.sk_priority = v;

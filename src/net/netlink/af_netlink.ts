@@ -1,8 +1,10 @@
 // Mirrors net/netlink/af_netlink.c: AF_NETLINK sockets. Port ids (autobind to the process id),
 // datagrams carrying real nlmsghdr streams, requests to a kernel protocol handled synchronously
 // inside sendmsg (netlink_rcv_skb), NLMSG_ERROR acks as 5.15 builds them, dumps paced by the
-// reader (one batch per recvmsg, then NLMSG_DONE), socket options, /proc/net/netlink.
-import { EADDRINUSE, EAGAIN, EBUSY, ESRCH, ENOMEM, ECONNREFUSED, EINTR, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT } from "../../include/uapi/errno.js";
+// reader (one batch per recvmsg, then NLMSG_DONE), socket options, /proc/net/netlink, and the
+// taps nlmon devices install (netlink_add_tap), which see each datagram of the tapped protocols
+// once: user to kernel as the kernel takes it, and whatever is queued to a user socket.
+import { EADDRINUSE, EAGAIN, EBUSY, ENODEV, ESRCH, ENOMEM, ECONNREFUSED, EINTR, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EFAULT } from "../../include/uapi/errno.js";
 import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, PF_NETLINK, SOCK_DGRAM, SOCK_RAW } from "../../include/uapi/socket.js";
 import * as NL from "../../include/uapi/netlink.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
@@ -20,6 +22,9 @@ import type { MaybeAsync } from "../../fs/file.js";
 import { module_put, try_module_get, type Module } from "../../kernel/module/module.js";
 import type { ExtAck } from "../../include/linux/netlink.js";
 import { netlink_policy_dump_write_attr } from "./policy.js";
+import { dev_queue_xmit, type NetDevice } from "../core/dev.js";
+import { SkBuff } from "../core/skbuff.js";
+import { PACKET_KERNEL, PACKET_USER } from "../../include/uapi/if_packet.js";
 
 export type Nlmsghdr = ReturnType<typeof NL.nlmsg_parse_hdr>;
 
@@ -81,14 +86,50 @@ interface NlTable {
   socks: Map<number, Map<number, NetlinkSock>>;
   kernel: Map<number, { input: NetlinkInput; ino: number; cfg: NetlinkKernelCfg }>;
   rover: number;
+  /** The nlmon devices that are up. */
+  taps: NetDevice[];
 }
 
 const tables = new WeakMap<Kernel, NlTable>();
 
 function nl_table(k: Kernel = current().kernel): NlTable {
   let t = tables.get(k);
-  if (!t) tables.set(k, (t = { socks: new Map(), kernel: new Map(), rover: -4096 }));
+  if (!t) tables.set(k, (t = { socks: new Map(), kernel: new Map(), rover: -4096, taps: [] }));
   return t;
+}
+
+/** netlink_add_tap(dev): `dev` gets a copy of each tapped datagram from now on. */
+export function netlink_add_tap(dev: NetDevice): number {
+  nl_table().taps.push(dev);
+  return 0;
+}
+
+/** netlink_remove_tap(dev): 0, or -ENODEV when `dev` was no tap. */
+export function netlink_remove_tap(dev: NetDevice): number {
+  const taps = nl_table().taps;
+  const i = taps.indexOf(dev);
+  if (i < 0) return -ENODEV;
+  taps.splice(i, 1);
+  return 0;
+}
+
+/** netlink_filter_tap(): the protocols taps see. */
+const TAPPED = new Set([NL.NETLINK_ROUTE, NL.NETLINK_USERSOCK, NL.NETLINK_SOCK_DIAG, NL.NETLINK_NFLOG, NL.NETLINK_XFRM, NL.NETLINK_FIB_LOOKUP, NL.NETLINK_NETFILTER, NL.NETLINK_GENERIC]);
+
+/**
+ * netlink_deliver_tap(): each tap device transmits a copy of the datagram, its protocol in
+ * skb->protocol, marked PACKET_KERNEL when the socket that takes it is the kernel's.
+ */
+function netlink_deliver_tap(protocol: number, data: Uint8Array, to_kernel: boolean): void {
+  const taps = nl_table().taps;
+  if (taps.length === 0 || !TAPPED.has(protocol)) return;
+  for (const dev of taps) {
+    const skb = new SkBuff(data);
+    skb.dev = dev;
+    skb.protocol = protocol;
+    skb.pkt_type = to_kernel ? PACKET_KERNEL : PACKET_USER;
+    dev_queue_xmit(skb);
+  }
 }
 
 const nlk_sk = (sk: Sock): NetlinkSock => sk as NetlinkSock;
@@ -164,6 +205,7 @@ function netlink_sendskb(sk: NetlinkSock, data: Uint8Array, from: number): numbe
     sk.sk_wq.wake_up();
     return -ENOBUFS;
   }
+  netlink_deliver_tap(sk.sk_protocol, data, false);
   sk.queue.push({ data, from });
   sk.rmem += data.length;
   sk.sk_wq.wake_up();
@@ -361,7 +403,11 @@ async function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): Promise<
   if (msg.msg_iter.copy_from(data, len) !== len) return -EFAULT;
   if (dst === 0) {
     const kern = nl_table().kernel.get(nlk.sk_protocol);
-    if (kern) await netlink_rcv_skb(nlk, data, kern.input);
+    if (kern) {
+      /* netlink_unicast_kernel(): netlink_deliver_tap_kernel, then the protocol's input */
+      netlink_deliver_tap(nlk.sk_protocol, data, true);
+      await netlink_rcv_skb(nlk, data, kern.input);
+    }
     return len;
   }
   const peer = nl_table().socks.get(nlk.sk_protocol)?.get(dst);
