@@ -27,7 +27,7 @@
 import { strerror } from "../libc/strerror.js";
 import { CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, GENL_ID_CTRL } from "../../include/uapi/genetlink.js";
 import { NLMSG_ALIGN, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLA_HDRLEN, NETLINK_GENERIC, NETLINK_ROUTE } from "../../include/uapi/netlink.js";
-import { GET_BE_U_2, GET_LE_S_4, GET_LE_U_2, GET_LE_U_4, GET_LE_U_8, GET_U_1, ND_TTEST_LEN } from "./extract.js";
+import { GET_BE_U_2, GET_LE_S_4, GET_LE_U_2, GET_LE_U_4, GET_LE_U_8, GET_U_1, ND_TTEST_LEN, nd_trunc_longjmp } from "./extract.js";
 import type { NetdissectOptions, PcapPktHdr } from "./netdissect.js";
 import { fn_print_char, ND_PRINT, nd_print_trunc, tok2str, type Tok } from "./util-print.js";
 
@@ -272,7 +272,7 @@ function looks_like_string(b: Uint8Array, off: number, len: number): boolean {
 /** The value of an attribute's `len` payload bytes at `p`, as `kind` (a guess from its size when null). */
 function nla_value(ndo: NetdissectOptions, p: number, len: number, kind: AttrKind | null): string {
   const b = ndo.ndo_packetp;
-  if (!ND_TTEST_LEN(ndo, p, len)) GET_U_1(ndo, ndo.ndo_snapend);
+  if (!ND_TTEST_LEN(ndo, p, len)) nd_trunc_longjmp();
   if (kind === null) {
     if (looks_like_string(b, p, len)) kind = "string";
     else kind = len === 1 ? "u8" : len === 2 ? "u16" : len === 4 ? "u32" : len === 8 ? "u64" : "binary";
