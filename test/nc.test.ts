@@ -65,7 +65,7 @@ describe("nc -u: a UDP exchange", () => {
   it("-v reports listening, the connect and the peer; -vv adds the byte counts", async () => {
     const r = await sh(boot(), "nc -vu -l -p 2000 & sleep 1; echo hello | nc -vvu -w1 127.0.0.1 2000; kill $!; wait $!");
     expect(r.output).toMatch(
-      /^listening on 0\.0\.0\.0:2000 \.\.\.\n127\.0\.0\.1 \(127\.0\.0\.1:2000\) open\nconnect to 0\.0\.0\.0:2000 from 127\.0\.0\.1:(\d+) \(127\.0\.0\.1:\1\)\nhello\nnet timeout\nsent 6, rcvd 0\npunt!\n$/,
+      /^listening on 0\.0\.0\.0:2000 \.\.\.\n127\.0\.0\.1 \(127\.0\.0\.1:2000\) open\nconnect to 0\.0\.0\.0:2000 from localhost:(\d+) \(127\.0\.0\.1:\1\)\nhello\nnet timeout\nsent 6, rcvd 0\npunt!\n$/,
     );
   });
 

@@ -55,10 +55,10 @@ describe("proto_register and /proc/net/protocols", () => {
       const b: Proto = { name: "UNIX-STREAM", obj_size: 1024, close: () => 0, unhash: () => 0 };
       proto_register(a, 0);
       proto_register(b, 1);
-      expect(proto_list().map((p) => p.name)).toEqual(["UNIX-STREAM", "AAA", "RAW", "UDP", "TCP", "NETLINK"]);
+      expect(proto_list().map((p) => p.name)).toEqual(["UNIX-STREAM", "AAA", "PACKET", "RAW", "UDP", "TCP", "NETLINK"]);
       expect(proto_seq_line(b)).toBe("UNIX-STREAM 1024      0      -1   NI       0   yes  kernel      y  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  y  n  n\n");
       proto_unregister(a);
-      expect(proto_list().map((p) => p.name)).toEqual(["UNIX-STREAM", "RAW", "UDP", "TCP", "NETLINK"]);
+      expect(proto_list().map((p) => p.name)).toEqual(["UNIX-STREAM", "PACKET", "RAW", "UDP", "TCP", "NETLINK"]);
     });
   });
 
@@ -68,6 +68,7 @@ describe("proto_register and /proc/net/protocols", () => {
     expect(r.stdout).toBe(
       "protocol  size sockets  memory press maxhdr  slab module     cl co di ac io in de sh ss gs se re sp bi br ha uh gp em\n" +
         "MYSOCK     504      0      -1   NI       0   no   socket_demo  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n\n" +
+        "PACKET    1016      0      -1   NI       0   no   kernel      n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n\n" +
         "RAW        696      0      -1   NI       0   yes  kernel      y  y  y  n  y  y  y  n  y  y  y  y  n  y  y  y  y  n  n\n" +
         "UDP        704      0       0   NI       0   yes  kernel      y  y  y  n  y  y  y  n  y  y  y  y  y  n  n  y  y  y  n\n" +
         "TCP       1720      0       0   no     256   yes  kernel      y  y  y  y  y  y  y  y  y  y  y  y  y  n  y  y  y  y  y\n" +

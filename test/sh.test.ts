@@ -90,7 +90,7 @@ describe("sh -c", () => {
 
   it("expands globs in a directory, sorted", async () => {
     const r = await sh(boot(), "cd /sbin; echo ins* ls*mod *probe; echo /etc/*");
-    expect(r.output).toBe("insmod lsmod modprobe\n/etc/group /etc/hostname /etc/passwd\n");
+    expect(r.output).toBe("insmod lsmod modprobe\n/etc/group /etc/hostname /etc/hosts /etc/passwd /etc/services\n");
   });
 });
 

@@ -81,8 +81,10 @@ function rtnl_fill_ifinfo(buf: NL.NlBuf, dev: NetDevice, portid: number, seq: nu
   buf.nla_put_u32(NL.IFLA_CARRIER_UP_COUNT, 0);
   buf.nla_put_u32(NL.IFLA_CARRIER_DOWN_COUNT, 0);
   buf.nla_put(NL.IFLA_MAP, new Uint8Array(16));
-  buf.nla_put(NL.IFLA_ADDRESS, new Uint8Array(6));
-  buf.nla_put(NL.IFLA_BROADCAST, new Uint8Array(6));
+  if (dev.addr_len) {
+    buf.nla_put(NL.IFLA_ADDRESS, dev.dev_addr.subarray(0, dev.addr_len));
+    buf.nla_put(NL.IFLA_BROADCAST, new Uint8Array(dev.addr_len));
+  }
   const st = dev.stats;
   const s32 = [st.rx_packets, st.tx_packets, st.rx_bytes, st.tx_bytes, st.rx_errors, st.tx_errors, st.rx_dropped, st.tx_dropped];
   const stats64 = new Uint8Array(24 * 8);

@@ -43,12 +43,12 @@ export class FILE {
     }
     this.out = [];
     this.outlen = 0;
-    if (this.pending) {
-      this.pending = this.pending.then(() => this.write_all(data));
-      return;
-    }
-    const r = this.write_all(data);
-    if (r) this.pending = r.finally(() => void (this.pending = null));
+    const r = this.pending ? this.pending.then(() => this.write_all(data)) : this.write_all(data);
+    if (!r) return;
+    const p: Promise<void> = r.finally(() => {
+      if (this.pending === p) this.pending = null;
+    });
+    this.pending = p;
   }
 
   private write_all(data: Uint8Array): Promise<void> | undefined {
