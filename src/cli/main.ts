@@ -84,6 +84,7 @@ const ONE_SHOT: [string, string][] = [
   ["dmesg", "print the kernel log (util-linux dmesg options)"],
   ["cat", "print files of the machine, e.g. /proc/modules"],
   ["ps", "list processes and kernel threads"],
+  ["ip", "show and change devices, addresses and routes (BusyBox ip): kplay ip link add nlmon0 type nlmon"],
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,8 @@
 // Mirrors tcpdump 4.99.3 tcpdump.c (with libpcap 1.10.3): the command. It opens a live capture
 // (-i, default the first device that is up, lo last) or a savefile (-r), compiles the expression
-// that follows the options, and prints each packet (netdissect) or writes it to a savefile (-w,
-// "-" for standard output, flushed per packet with -U). A live capture ends after -c packets, on
+// that follows the options, and prints each packet (netdissect; standard output is line-buffered
+// on a terminal or with -l, else fully buffered) or writes it to a savefile (-w, "-" for standard
+// output, flushed per packet with -U). A live capture ends after -c packets, on
 // SIGINT or SIGTERM (pcap_breakloop), or on an error, and then reports its counts on stderr.
 import { getopt_long, type LongOption } from "../libc/getopt.js";
 import { fflush, fprintf, fputs, fwrite, printf, stderr, stdout } from "../libc/stdio.js";
@@ -146,7 +147,7 @@ export async function tcpdump_main(argc: number, argv: string[]): Promise<number
 }
 
 async function tcpdump(argv: string[]): Promise<number> {
-  const g = getopt_long(argv, "c:dehi:Knpqr:s:StUvw:xX", longopts);
+  const g = getopt_long(argv, "c:dehi:Klnpqr:s:StUvw:xX", longopts);
   const flags = { nflag: 0, eflag: 0, vflag: 0, xflag: 0, Xflag: 0, Sflag: 0, tflag: 0, qflag: 0, Kflag: 0 };
   let cnt = -1;
   let dflag = 0;
@@ -178,6 +179,9 @@ async function tcpdump(argv: string[]): Promise<number> {
         break;
       case "K":
         flags.Kflag++;
+        break;
+      case "l":
+        stdout().mode = "line";
         break;
       case "n":
         flags.nflag++;
