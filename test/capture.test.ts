@@ -151,7 +151,9 @@ describe("live tcpdump and kplay cp", { timeout: 60_000 }, () => {
   });
 
   it("reports tcpdump's errors: a missing device, a host file it cannot create, a bad filter", async () => {
-    expect(await kplay(home, ["tcpdump", "-i", "eth9"])).toMatchObject({ code: 1, stderr: "tcpdump: eth9: No such device exists\n(SIOCGIFHWADDR: No such device)\n" });
+    const file = join(host_dir, "none.pcap");
+    expect(await kplay(home, ["tcpdump", "-i", "eth9", "-w", file])).toMatchObject({ code: 1, stderr: "tcpdump: eth9: No such device exists\n(SIOCGIFHWADDR: No such device)\n" });
+    expect(statSync(file, { throwIfNoEntry: false })).toBeUndefined();
     expect(await kplay(home, ["tcpdump", "-i", "lo", "-w", join(host_dir, "no/such/dir.pcap")])).toMatchObject({ code: 1, stderr: `tcpdump: ${join(host_dir, "no/such/dir.pcap")}: No such file or directory\n` });
     expect(await kplay(home, ["tcpdump", "-i", "lo", "udp", "and"])).toMatchObject({ code: 1, stderr: "tcpdump: can't parse filter expression: syntax error\n" });
     expect(await kplay(home, ["-u", "user", "tcpdump", "-i", "lo"])).toMatchObject({ code: 1, stderr: "tcpdump: lo: You don't have permission to perform this capture on that device\n(socket: Operation not permitted)\n" });

@@ -189,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
       try {
         code = await run_in_machine(g.machine, ["tcpdump", ...cap.argv], { user: g.user ?? "root", quiet: !!g.quiet, stdout: cap.write ?? undefined });
       } finally {
-        cap.close();
+        cap.close(code);
       }
     });
 

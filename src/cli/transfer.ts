@@ -1,7 +1,7 @@
 // Moving files between the host and a machine: `kplay cp`, and the host file behind
 // `kplay tcpdump -w FILE` (tcpdump inside writes the capture to its standard output, `-w -`, and
 // the client writes those bytes to FILE as they come).
-import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
 import { strerror } from "../user/libc/strerror.js";
 import { constants } from "node:os";
@@ -13,7 +13,8 @@ export interface Capture {
   argv: string[];
   /** Where standard output goes: the host file of -w, or null for the terminal. */
   write: ((b: Buffer) => void) | null;
-  close(): void;
+  /** Close the file; a capture that failed before writing anything leaves none behind. */
+  close(code: number): void;
 }
 
 /**
@@ -47,7 +48,15 @@ export function capture_file(args: string[]): Capture | string {
   } catch (e) {
     return `tcpdump: ${file}: ${strerror(errno_of_host(e))}\n`;
   }
-  return { argv, write: (b) => void writeSync(fd, b), close: () => closeSync(fd) };
+  let written = 0;
+  return {
+    argv,
+    write: (b) => void (written += writeSync(fd, b)),
+    close: (code) => {
+      closeSync(fd);
+      if (code !== 0 && written === 0) rmSync(file!, { force: true });
+    },
+  };
 }
 
 const MACHINE = "machine:";
