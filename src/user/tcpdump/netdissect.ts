@@ -19,18 +19,11 @@ import { netlink_if_print } from "./print-netlink.js";
 import type { TcpSeqHash } from "./print-tcp.js";
 import { hex_and_ascii_print, hex_print, ND_DEFAULTPRINT, ND_PRINT, nd_print_trunc, ts_print } from "./util-print.js";
 
-export const DLT_EN10MB = 1;
-export const DLT_NETLINK = 253;
-/** MAXIMUM_SNAPLEN (netdissect.h) */
-export const MAXIMUM_SNAPLEN = 262144;
+import { DLT_EN10MB, DLT_NETLINK, MAXIMUM_SNAPLEN, type PcapPkthdr } from "../libpcap/pcap.js";
 
-/** struct pcap_pkthdr: the time stamp, the bytes captured and the packet's length on the wire. */
-export interface PcapPktHdr {
-  ts_sec: number;
-  ts_usec: number;
-  caplen: number;
-  len: number;
-}
+export { DLT_EN10MB, DLT_NETLINK, MAXIMUM_SNAPLEN };
+/** struct pcap_pkthdr (pcap/pcap.h, which netdissect.h includes). */
+export type PcapPktHdr = PcapPkthdr;
 
 /** The command-line flags the printers look at, each a count of how often it was given. */
 export interface NetdissectFlags {

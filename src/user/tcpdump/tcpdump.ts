@@ -15,7 +15,7 @@ import { IFF_LOOPBACK, IFF_UP } from "../../include/uapi/if.js";
 import { ifr_flags_get, ifr_name_set, ifreq_alloc, SIOCGIFFLAGS } from "../../include/uapi/sockios.js";
 import * as S from "../libc/socket.js";
 import { ioctl } from "../libc/unistd.js";
-import { pcap_datalink_val_to_description_or_dlt, pcap_datalink_val_to_name, dlt_to_linktype, type PcapPkthdr } from "../libpcap/pcap.js";
+import { pcap_datalink_val_to_description_or_dlt, pcap_datalink_val_to_name, dlt_to_linktype } from "../libpcap/pcap.js";
 import { pcap_dump_file_header, pcap_dump_record, pcap_open_offline_buf } from "../libpcap/sf-pcap.js";
 import { pcap_compile } from "../libpcap/gencode.js";
 import { bpf_dump } from "../libpcap/bpf_image.js";
@@ -335,7 +335,7 @@ async function offline(path: string, expression: string, cnt: number, dflag: num
     if (rec === null) break;
     if (pcap_offline_filter(prog, rec.hdr, rec.data) === 0) continue;
     n++;
-    fputs(pretty_print_packet(ndo, rec.hdr as PcapPkthdr, rec.data, pf.linktype), stdout());
+    fputs(pretty_print_packet(ndo, rec.hdr, rec.data, pf.linktype), stdout());
   }
   fflush(stdout());
   return 0;
