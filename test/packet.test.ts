@@ -217,3 +217,28 @@ describe("nlmon and the netlink taps", () => {
     expect(r.stderr).toMatch(/tcpdump: pcap_loop: The interface went down\n\d+ packets? captured\n/);
   });
 });
+
+describe("tcpdump's command line (tcpdump.c, glibc getopt)", () => {
+  it("answers bad options, counts, files and filters with tcpdump's own lines", async () => {
+    const k = boot();
+    const r = await sh(k, "tcpdump -k; echo rc=$?; tcpdump -c x; echo rc=$?; tcpdump --version; tcpdump -r /nope; echo rc=$?; echo junk > /tmp/j; tcpdump -r /tmp/j; echo rc=$?; tcpdump -i lo -d udp port 23; tcpdump -i lo 'port 70000'; echo rc=$?");
+    expect(r.stdout).toMatch(
+      /^rc=1\nrc=1\ntcpdump version 4\.99\.3\nlibpcap version 1\.10\.3 \(with TPACKET_V3\)\nrc=1\nrc=1\n\(000\) ldh      \[12\]\n\(001\) jeq      #0x800 .*\n(\(\d{3}\) .*\n)+\(\d{3}\) ret      #262144\n\(\d{3}\) ret      #0\nrc=1\n$/,
+    );
+    expect(r.stderr).toBe(
+      "tcpdump: invalid option -- 'k'\ntcpdump version 4.99.3\nlibpcap version 1.10.3 (with TPACKET_V3)\n" +
+        "Usage: tcpdump [-AbdDefhHIJKlLnNOpqStuUvxX#] [ -B size ] [ -c count ] [--count]\n" +
+        "\t\t[ -C file_size ] [ -E algo:secret ] [ -F file ] [ -G seconds ]\n" +
+        "\t\t[ -i interface ] [ --immediate-mode ] [ -j tstamptype ]\n" +
+        "\t\t[ -M secret ] [ --number ] [ --print ] [ -Q in|out|inout ]\n" +
+        "\t\t[ -r file ] [ -s snaplen ] [ -T type ] [ --version ]\n" +
+        "\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n" +
+        "\t\t[ --time-stamp-precision precision ] [ --micro ] [ --nano ]\n" +
+        "\t\t[ -z postrotate-command ] [ -Z user ] [ expression ]\n" +
+        "tcpdump: invalid packet count x\n" +
+        "tcpdump: /nope: No such file or directory\n" +
+        "tcpdump: unknown file format\n" +
+        "tcpdump: illegal port number 70000 > 65535\n",
+    );
+  });
+});

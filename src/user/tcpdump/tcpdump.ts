@@ -223,7 +223,7 @@ async function tcpdump(argv: string[]): Promise<number> {
         flags.Xflag++;
         break;
       case 0x102:
-        print_usage(stdout());
+        printf("tcpdump version %s\n%s\n", VERSION, PCAP_VERSION);
         return 0;
       default:
         print_usage();
