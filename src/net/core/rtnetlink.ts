@@ -20,7 +20,7 @@ type Nlh = ReturnType<typeof NL.nlmsg_parse_hdr>;
 
 /**
  * struct rtnl_link_ops (include/net/rtnetlink.h): a kind of device `ip link add NAME type KIND`
- * makes. `setup` fills in a new device (alloc_netdev's setup function).
+ * makes. `alloc` is alloc_netdev() with the kind's setup function.
  */
 export interface RtnlLinkOps {
   kind: string;
@@ -42,12 +42,6 @@ export function rtnl_link_register(ops: RtnlLinkOps, k: Kernel = current().kerne
   if (m.has(ops.kind)) return -EEXIST;
   m.set(ops.kind, ops);
   return 0;
-}
-
-/** rtnl_link_unregister(ops): its devices go first (__rtnl_kill_links). */
-export function rtnl_link_unregister(ops: RtnlLinkOps, k: Kernel = current().kernel): void {
-  for (const d of [...net_state(k).devices]) if (d.rtnl_link_ops === ops) unregister_netdev(d);
-  rtnl_link_ops_map(k).delete(ops.kind);
 }
 
 /** rtnl_fill_ifinfo(): one RTM_NEWLINK message for `dev`, attributes in 5.15's order. */
