@@ -20,6 +20,11 @@ export class SkBuff {
   pkt_type = 0;
   /** skb->tstamp: when the device layer saw it, in nanoseconds since boot (0: not yet). */
   tstamp = 0;
+  /**
+   * skb->head: the buffer alloc_skb() made for this skb, null for an skb around bytes it does not
+   * own; what of it lies in front of `data` is the headroom skb_push() takes headers from.
+   */
+  head: ArrayBufferLike | null = null;
 
   constructor(public data: Uint8Array) {}
 
@@ -31,4 +36,27 @@ export class SkBuff {
   get truesize(): number {
     return Math.max(768, (this.data.length + 575) & ~63);
   }
+}
+
+/**
+ * alloc_skb(headroom + len) then skb_reserve(skb, headroom) and skb_put(skb, len): an skb of `len`
+ * zeroed bytes with room in front of them for the headers of the layers below.
+ */
+export function alloc_skb(headroom: number, len: number): SkBuff {
+  const head = new ArrayBuffer(headroom + len);
+  const skb = new SkBuff(new Uint8Array(head, headroom, len));
+  skb.head = head;
+  return skb;
+}
+
+/** skb_headroom(skb): the bytes of its own buffer in front of `data`. */
+export function skb_headroom(skb: SkBuff): number {
+  return skb.head !== null && skb.data.buffer === skb.head ? skb.data.byteOffset : 0;
+}
+
+/** skb_push(skb, len): extend the data `len` bytes into the headroom, for a header; the new data. */
+export function skb_push(skb: SkBuff, len: number): Uint8Array {
+  if (len > skb_headroom(skb)) throw new Error(`skb_under_panic: push ${len} with headroom ${skb_headroom(skb)}`);
+  skb.data = new Uint8Array(skb.head!, skb.data.byteOffset - len, skb.data.length + len);
+  return skb.data;
 }

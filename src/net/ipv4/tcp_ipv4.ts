@@ -20,7 +20,7 @@ import type { RequestSock } from "../../include/net/request_sock.js";
 import type { InetTimewaitSock } from "../../include/net/inet_timewait_sock.js";
 import { ICSK_TIME_LOSS_PROBE, ICSK_TIME_PROBE0, ICSK_TIME_REO_TIMEOUT, ICSK_TIME_RETRANS, inet_csk_in_pingpong_mode, sk_acceptq_is_full } from "../../include/net/inet_connection_sock.js";
 import { seq_add, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, TCP_SKB_CB, tcp_hdr } from "../../include/net/tcp.js";
-import { ip_send } from "./ip_output.js";
+import { ip_send_skb } from "./ip_output.js";
 import { ip_route_output } from "./route.js";
 import { mib } from "./snmp.js";
 import { sk_kptr } from "./inet_sock.js";
@@ -114,8 +114,8 @@ export function tcp_v4_connect(sk: Sock, uaddr: Uint8Array, addr_len: number): n
 // ---- replies without a full socket ------------------------------------------------------------
 
 /** ip_send_unicast_reply() from the TCP control socket: DF, IP ID 0, TTL 64. */
-function tcp_v4_send_reply(saddr: number, daddr: number, seg: Uint8Array, tos: number): void {
-  ip_send({ saddr, daddr, protocol: IPPROTO_TCP, tos, df: true, id: 0 }, seg);
+function tcp_v4_send_reply(saddr: number, daddr: number, seg: SkBuff, tos: number): void {
+  ip_send_skb({ saddr, daddr, protocol: IPPROTO_TCP, tos, df: true, id: 0 }, seg);
 }
 
 /** The IPv4 addresses and TOS of a received packet. */
@@ -185,7 +185,7 @@ export function tcp_v4_send_synack(sk: TcpSock, req: RequestSock): number {
   const seg = tcp_make_synack(req, mss);
   if (!req.snt_synack) req.snt_synack = current().kernel.clock.now();
   mib().tcp.OutSegs++;
-  return ip_send({ saddr: req.ir_loc_addr, daddr: req.ir_rmt_addr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df: true, id: 0 }, seg);
+  return ip_send_skb({ saddr: req.ir_loc_addr, daddr: req.ir_rmt_addr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df: true, id: 0 }, seg);
 }
 
 /** tcp_v4_conn_request(sk, skb): a SYN for a listener. */

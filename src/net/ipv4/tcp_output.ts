@@ -13,7 +13,7 @@ import { IPPROTO_TCP, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT } from
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOLEN_MSS, TCPOLEN_SACK_PERM, TCPOLEN_TIMESTAMP, TCPOLEN_TSTAMP_ALIGNED, TCPOLEN_WINDOW, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "../../include/uapi/tcp.js";
 import { current } from "../../kernel/sched/task.js";
 import { jiffies, usecs_to_jiffies } from "../../kernel/time/timer.js";
-import { SkBuff } from "../core/skbuff.js";
+import { alloc_skb, SkBuff } from "../core/skbuff.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
 import type { RequestSock } from "../../include/net/request_sock.js";
 import {
@@ -51,7 +51,7 @@ import {
   TCPCB_RETRANS,
 } from "../../include/net/tcp.js";
 import { SYSCTL_RMEM_MAX } from "../core/sock.js";
-import { ip_send } from "./ip_output.js";
+import { IPHDR_LEN, ip_send_skb } from "./ip_output.js";
 import { ip_route_output } from "./route.js";
 import { mib } from "./snmp.js";
 import { TCP_CLOSE } from "./tcp_states.js";
@@ -101,10 +101,16 @@ export interface TcpSegment {
   payload: Uint8Array;
 }
 
-export function tcp_build_segment(s: TcpSegment): Uint8Array {
+/**
+ * tcp_build_segment(s): the segment in a new skb (the pskb_copy tcp_transmit_skb makes of a queued
+ * one: the receiver on lo keeps these bytes), IPHDR_LEN in, so that IP pushes its header in front
+ * without copying the payload again. The checksum is computed whole: see the top of the file.
+ */
+export function tcp_build_segment(s: TcpSegment): SkBuff {
   const hlen = 20 + s.options.length;
-  const b = new Uint8Array(hlen + s.payload.length);
-  const dv = new DataView(b.buffer);
+  const skb = alloc_skb(IPHDR_LEN, hlen + s.payload.length);
+  const b = skb.data;
+  const dv = new DataView(b.buffer, b.byteOffset, hlen);
   dv.setUint16(0, s.source);
   dv.setUint16(2, s.dest);
   dv.setUint32(4, s.seq >>> 0);
@@ -115,7 +121,7 @@ export function tcp_build_segment(s: TcpSegment): Uint8Array {
   b.set(s.options, 20);
   b.set(s.payload, hlen);
   dv.setUint16(16, csum_tcpudp_magic(s.saddr, s.daddr, b.length, IPPROTO_TCP, csum_partial(b)));
-  return b;
+  return skb;
 }
 
 /** tcp_skb_timestamp / tcp_time_stamp: the TCP timestamp clock, milliseconds since boot. */
@@ -134,11 +140,11 @@ function ip_dont_fragment(sk: TcpSock): boolean {
 }
 
 /** ip_queue_xmit(sk, skb): a connected socket's segment to IP, with the next of its IP IDs. */
-function ip_queue_xmit(sk: TcpSock, seg: Uint8Array, pcount: number): number {
+function ip_queue_xmit(sk: TcpSock, seg: SkBuff, pcount: number): number {
   const df = ip_dont_fragment(sk);
   const id = sk.inet_id & 0xffff;
   sk.inet_id = (sk.inet_id + pcount) & 0xffff;
-  return ip_send({ saddr: sk.inet_saddr, daddr: sk.inet_daddr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df, id }, seg);
+  return ip_send_skb({ saddr: sk.inet_saddr, daddr: sk.inet_daddr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df, id }, seg);
 }
 
 // ---- windows ------------------------------------------------------------------------------------
@@ -798,7 +804,7 @@ export function tcp_connect(sk: TcpSock): number {
 }
 
 /** tcp_synack_options + tcp_make_synack(): the SYN-ACK a request sock sends, as TCP bytes. */
-export function tcp_make_synack(req: RequestSock, mss: number): Uint8Array {
+export function tcp_make_synack(req: RequestSock, mss: number): SkBuff {
   const tsval = seq_add(tcp_time_stamp(), req.ts_off);
   const opts: TcpOutOptions = {
     mss,
