@@ -6,6 +6,17 @@ import { ETH_P_IP } from "../../include/uapi/if_ether.js";
 
 export { ETH_P_IP };
 
+/*
+ * skb->ip_summed (include/linux/skbuff.h): what is known of the transport checksum. NONE: nothing,
+ * the receiver sums it. UNNECESSARY: a device verified it. PARTIAL: a local sender left it to the
+ * device's offload; lo (NETIF_F_HW_CSUM | NETIF_F_RXCSUM) hands such an skb to its own receive path
+ * as it is, and skb_csum_unnecessary() takes it as verified there.
+ */
+export const CHECKSUM_NONE = 0;
+export const CHECKSUM_UNNECESSARY = 1;
+export const CHECKSUM_COMPLETE = 2;
+export const CHECKSUM_PARTIAL = 3;
+
 /** struct sk_buff, reduced to a byte buffer that starts at the network header. */
 export class SkBuff {
   dev: NetDevice | null = null;
@@ -20,6 +31,8 @@ export class SkBuff {
   pkt_type = 0;
   /** skb->tstamp: when the device layer saw it, in nanoseconds since boot (0: not yet). */
   tstamp = 0;
+  /** skb->ip_summed: CHECKSUM_NONE unless the sender or the device says more. */
+  ip_summed = CHECKSUM_NONE;
   /**
    * skb->head: the buffer alloc_skb() made for this skb, null for an skb around bytes it does not
    * own; what of it lies in front of `data` is the headroom skb_push() takes headers from.
@@ -36,6 +49,11 @@ export class SkBuff {
   get truesize(): number {
     return Math.max(768, (this.data.length + 575) & ~63);
   }
+}
+
+/** skb_csum_unnecessary(skb): the transport checksum needs no verifying (include/linux/skbuff.h). */
+export function skb_csum_unnecessary(skb: SkBuff): boolean {
+  return skb.ip_summed === CHECKSUM_UNNECESSARY || skb.ip_summed === CHECKSUM_PARTIAL;
 }
 
 /**

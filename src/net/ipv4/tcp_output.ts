@@ -6,14 +6,16 @@
 // FIN, RST, pure and delayed ACKs, window probes and retransmissions.
 //
 // Checksums: on lo, Linux leaves CHECKSUM_PARTIAL (the pseudo-header sum in the field) because the
-// device "offloads" it and nothing ever checks. kplay computes the whole checksum, so a capture
-// passes any checker, and tcp_v4_rcv verifies it as a receiver of a real wire would.
+// device "offloads" it, and the receiver takes a CHECKSUM_PARTIAL skb as verified. kplay computes
+// the whole checksum, so a capture passes any checker, and marks the skb CHECKSUM_PARTIAL as
+// tcp_v4_send_check does, so tcp_v4_rcv skips summing it again as Linux does; a segment from
+// elsewhere (a raw or packet socket, a control-socket reply) is CHECKSUM_NONE and is verified.
 import { csum_partial, csum_tcpudp_magic } from "../../lib/checksum.js";
 import { IPPROTO_TCP, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT } from "../../include/uapi/in.js";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOLEN_MSS, TCPOLEN_SACK_PERM, TCPOLEN_TIMESTAMP, TCPOLEN_TSTAMP_ALIGNED, TCPOLEN_WINDOW, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "../../include/uapi/tcp.js";
 import { current } from "../../kernel/sched/task.js";
 import { jiffies, usecs_to_jiffies } from "../../kernel/time/timer.js";
-import { alloc_skb, SkBuff } from "../core/skbuff.js";
+import { alloc_skb, CHECKSUM_PARTIAL, SkBuff } from "../core/skbuff.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
 import type { RequestSock } from "../../include/net/request_sock.js";
 import {
@@ -371,6 +373,8 @@ export function __tcp_transmit_skb(sk: TcpSock, skb: SkBuff, rcv_nxt: number): n
   const opts = syn ? tcp_syn_options(sk, skb) : tcp_established_options(sk, skb);
   const window = syn ? Math.min(sk.rcv_wnd, 65535) : tcp_select_window(sk);
   const seg = tcp_build_segment({ saddr: sk.inet_saddr, daddr: sk.inet_daddr, source: sk.inet_sport ?? sk.inet_num, dest: sk.inet_dport, seq: tcb.seq, ack_seq: tcb.tcp_flags & TCPHDR_ACK ? rcv_nxt : 0, flags: tcb.tcp_flags, window, options: tcp_options_write(opts), payload: skb.data });
+  /* tcp_v4_send_check(): left to the device's offload, which lo takes as done (see the top) */
+  seg.ip_summed = CHECKSUM_PARTIAL;
   if (tcb.tcp_flags & TCPHDR_ACK) tcp_event_ack_sent(sk, pcount, rcv_nxt);
   if (skb.len) {
     tcp_event_data_sent(sk);
