@@ -57,12 +57,12 @@ export function skb_csum_unnecessary(skb: SkBuff): boolean {
 }
 
 /**
- * alloc_skb(headroom + len) then skb_reserve(skb, headroom) and skb_put(skb, len): an skb of `len`
- * zeroed bytes with room in front of them for the headers of the layers below.
+ * alloc_skb(size): an empty skb whose buffer has room for `size` bytes, all of it tailroom until
+ * skb_reserve() moves the start for the headers of the layers below and skb_put() adds data.
  */
-export function alloc_skb(headroom: number, len: number): SkBuff {
-  const head = new ArrayBuffer(headroom + len);
-  const skb = new SkBuff(new Uint8Array(head, headroom, len));
+export function alloc_skb(size: number): SkBuff {
+  const head = new ArrayBuffer(size);
+  const skb = new SkBuff(new Uint8Array(head, 0, 0));
   skb.head = head;
   return skb;
 }
@@ -72,9 +72,43 @@ export function skb_headroom(skb: SkBuff): number {
   return skb.head !== null && skb.data.buffer === skb.head ? skb.data.byteOffset : 0;
 }
 
+/** skb_tailroom(skb): the bytes of its own buffer after `data`. */
+export function skb_tailroom(skb: SkBuff): number {
+  return skb.head !== null && skb.data.buffer === skb.head ? skb.head.byteLength - skb.data.byteOffset - skb.data.length : 0;
+}
+
+/** skb_reserve(skb, len): move the start of an empty skb `len` bytes in, as headroom. */
+export function skb_reserve(skb: SkBuff, len: number): void {
+  if (skb.data.length || len > skb_tailroom(skb)) throw new Error(`skb_reserve: ${len} bytes in an skb of ${skb.data.length} with tailroom ${skb_tailroom(skb)}`);
+  skb.data = new Uint8Array(skb.head!, skb.data.byteOffset + len, 0);
+}
+
+/** skb_put(skb, len): extend the data `len` bytes into the tailroom; the added bytes. */
+export function skb_put(skb: SkBuff, len: number): Uint8Array {
+  if (len > skb_tailroom(skb)) throw new Error(`skb_over_panic: put ${len} with tailroom ${skb_tailroom(skb)}`);
+  const at = skb.data.length;
+  skb.data = new Uint8Array(skb.head!, skb.data.byteOffset, at + len);
+  return skb.data.subarray(at);
+}
+
 /** skb_push(skb, len): extend the data `len` bytes into the headroom, for a header; the new data. */
 export function skb_push(skb: SkBuff, len: number): Uint8Array {
   if (len > skb_headroom(skb)) throw new Error(`skb_under_panic: push ${len} with headroom ${skb_headroom(skb)}`);
   skb.data = new Uint8Array(skb.head!, skb.data.byteOffset - len, skb.data.length + len);
   return skb.data;
+}
+
+/** __skb_trim(skb, len): keep the first `len` bytes; the rest becomes tailroom again. */
+export function skb_trim(skb: SkBuff, len: number): void {
+  skb.data = skb.data.subarray(0, len);
+}
+
+/** pskb_expand_head(skb, nhead, ntail): the data copied to a new buffer with that much room around it. */
+export function pskb_expand_head(skb: SkBuff, nhead: number, ntail: number): void {
+  const len = skb.data.length;
+  const head = new ArrayBuffer(nhead + len + ntail);
+  const data = new Uint8Array(head, nhead, len);
+  data.set(skb.data);
+  skb.head = head;
+  skb.data = data;
 }

@@ -15,7 +15,7 @@ import { IPPROTO_TCP, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT } from
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOLEN_MSS, TCPOLEN_SACK_PERM, TCPOLEN_TIMESTAMP, TCPOLEN_TSTAMP_ALIGNED, TCPOLEN_WINDOW, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "../../include/uapi/tcp.js";
 import { current } from "../../kernel/sched/task.js";
 import { jiffies, usecs_to_jiffies } from "../../kernel/time/timer.js";
-import { alloc_skb, CHECKSUM_PARTIAL, SkBuff } from "../core/skbuff.js";
+import { alloc_skb, CHECKSUM_PARTIAL, SkBuff, skb_put, skb_reserve } from "../core/skbuff.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
 import type { RequestSock } from "../../include/net/request_sock.js";
 import {
@@ -110,8 +110,9 @@ export interface TcpSegment {
  */
 export function tcp_build_segment(s: TcpSegment): SkBuff {
   const hlen = 20 + s.options.length;
-  const skb = alloc_skb(IPHDR_LEN, hlen + s.payload.length);
-  const b = skb.data;
+  const skb = alloc_skb(IPHDR_LEN + hlen + s.payload.length);
+  skb_reserve(skb, IPHDR_LEN);
+  const b = skb_put(skb, hlen + s.payload.length);
   const dv = new DataView(b.buffer, b.byteOffset, hlen);
   dv.setUint16(0, s.source);
   dv.setUint16(2, s.dest);
@@ -399,9 +400,12 @@ export function tcp_init_nondata_skb(skb: SkBuff, seq: number, flags: number): v
   cb.end_seq = flags & (TCPHDR_SYN | TCPHDR_FIN) ? seq_add(seq, 1) : seq;
 }
 
-/** An skb for the write queue, charged to the socket (sk_stream_alloc_skb + sk_wmem_queued_add). */
-export function sk_stream_alloc_skb(sk: TcpSock, data: Uint8Array): SkBuff {
-  const skb = new SkBuff(data);
+/**
+ * An empty skb for the write queue with room for `size` bytes of data, charged to the socket
+ * (sk_stream_alloc_skb + sk_wmem_queued_add; the charge follows the data, not the room).
+ */
+export function sk_stream_alloc_skb(sk: TcpSock, size: number): SkBuff {
+  const skb = alloc_skb(size);
   const cb = TCP_SKB_CB(skb);
   cb.truesize = MAX_TCP_HEADER + skb.truesize;
   sk.sk_wmem_queued += cb.truesize;
@@ -503,6 +507,8 @@ export function tcp_fragment(_sk: TcpSock, queue: SkBuff[], skb: SkBuff, len: nu
   const buff = new SkBuff(skb.data.subarray(len));
   const bcb = TCP_SKB_CB(buff);
   skb.data = skb.data.subarray(0, len);
+  /* The two now share one buffer: neither may grow into the other (skb_put) or push in front. */
+  skb.head = null;
   bcb.seq = seq_add(cb.seq, len);
   bcb.end_seq = cb.end_seq;
   cb.end_seq = bcb.seq;
@@ -646,7 +652,7 @@ export function tcp_send_fin(sk: TcpSock): void {
     cb.end_seq = seq_add(cb.end_seq, 1);
     sk.write_seq = seq_add(sk.write_seq, 1);
   } else {
-    const skb = sk_stream_alloc_skb(sk, new Uint8Array(0));
+    const skb = sk_stream_alloc_skb(sk, 0);
     tcp_init_nondata_skb(skb, sk.write_seq, TCPHDR_ACK | TCPHDR_FIN);
     tcp_queue_skb(sk, skb);
   }
@@ -790,7 +796,7 @@ export function tcp_connect_init(sk: TcpSock): void {
 /** tcp_connect(sk): send the SYN and start its retransmit timer. 0 or -errno. */
 export function tcp_connect(sk: TcpSock): number {
   tcp_connect_init(sk);
-  const buff = sk_stream_alloc_skb(sk, new Uint8Array(0));
+  const buff = sk_stream_alloc_skb(sk, 0);
   tcp_init_nondata_skb(buff, sk.write_seq, TCPHDR_SYN);
   sk.write_seq = seq_add(sk.write_seq, 1);
   sk.retrans_stamp = tcp_time_stamp();
