@@ -38,6 +38,11 @@ export class SkBuff {
    * own; what of it lies in front of `data` is the headroom skb_push() takes headers from.
    */
   head: ArrayBufferLike | null = null;
+  /**
+   * skb->cloned: a clone shares this skb's buffer and wrote its headers into the headroom; the
+   * next to send the data copies it instead (skb_cloned()).
+   */
+  cloned = false;
 
   constructor(public data: Uint8Array) {}
 
@@ -103,12 +108,30 @@ export function skb_trim(skb: SkBuff, len: number): void {
   skb.data = skb.data.subarray(0, len);
 }
 
-/** pskb_expand_head(skb, nhead, ntail): the data copied to a new buffer with that much room around it. */
+/** pskb_expand_head(skb, nhead, ntail): the data copied to a new buffer with that much more room around it. */
 export function pskb_expand_head(skb: SkBuff, nhead: number, ntail: number): void {
   const len = skb.data.length;
-  const head = new ArrayBuffer(nhead + len + ntail);
-  const data = new Uint8Array(head, nhead, len);
+  const headroom = skb_headroom(skb) + nhead;
+  const head = new ArrayBuffer(headroom + len + skb_tailroom(skb) + ntail);
+  const data = new Uint8Array(head, headroom, len);
   data.set(skb.data);
   skb.head = head;
   skb.data = data;
+  skb.cloned = false;
+}
+
+/** skb_copy_expand(data, headroom): a new skb holding a copy of `data`, with `headroom` in front of it. */
+export function skb_copy_expand(data: Uint8Array, headroom: number): SkBuff {
+  const skb = alloc_skb(headroom + data.length);
+  skb_reserve(skb, headroom);
+  skb_put(skb, data.length).set(data);
+  return skb;
+}
+
+/** skb_clone(skb): a new skb over the same buffer and data; both are cloned from now on. */
+export function skb_clone(skb: SkBuff): SkBuff {
+  const n = new SkBuff(skb.data);
+  n.head = skb.head;
+  n.cloned = skb.cloned = true;
+  return n;
 }

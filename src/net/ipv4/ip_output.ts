@@ -1,6 +1,6 @@
 // Mirrors net/ipv4/ip_output.c: build the IPv4 header (version 4, IHL 5, TOS, total length, ID,
 // DF, TTL 64, protocol, header checksum, addresses) and hand the packet to the route's device.
-import { alloc_skb, skb_push, skb_put, skb_reserve, type SkBuff } from "../core/skbuff.js";
+import { skb_copy_expand, skb_push, type SkBuff } from "../core/skbuff.js";
 import { dev_queue_xmit } from "../core/dev.js";
 import { ip_fast_csum } from "../../lib/checksum.js";
 import { current } from "../../kernel/sched/task.js";
@@ -108,8 +108,5 @@ export function ip_send_skb(p: IpParams, skb: SkBuff): number {
 
 /** ip_queue_xmit / ip_push_pending_frames: `payload` behind an IPv4 header; route, build, send. 0 or -errno. */
 export function ip_send(p: IpParams, payload: Uint8Array): number {
-  const skb = alloc_skb(IPHDR_LEN + payload.length);
-  skb_reserve(skb, IPHDR_LEN);
-  skb_put(skb, payload.length).set(payload);
-  return ip_send_skb(p, skb);
+  return ip_send_skb(p, skb_copy_expand(payload, IPHDR_LEN));
 }

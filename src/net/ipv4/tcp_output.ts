@@ -15,7 +15,7 @@ import { IPPROTO_TCP, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT } from
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOLEN_MSS, TCPOLEN_SACK_PERM, TCPOLEN_TIMESTAMP, TCPOLEN_TSTAMP_ALIGNED, TCPOLEN_WINDOW, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "../../include/uapi/tcp.js";
 import { current } from "../../kernel/sched/task.js";
 import { jiffies, usecs_to_jiffies } from "../../kernel/time/timer.js";
-import { alloc_skb, CHECKSUM_PARTIAL, SkBuff, skb_put, skb_reserve } from "../core/skbuff.js";
+import { alloc_skb, CHECKSUM_PARTIAL, SkBuff, skb_clone, skb_copy_expand, skb_headroom, skb_push, skb_reserve } from "../core/skbuff.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
 import type { RequestSock } from "../../include/net/request_sock.js";
 import {
@@ -89,8 +89,8 @@ function tcp_options_write(opts: TcpOutOptions): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** A TCP segment: header, options and payload, with the checksum over the IPv4 pseudo-header. */
-export interface TcpSegment {
+/** The fields of a TCP header, and the IPv4 addresses its checksum covers. */
+export interface TcpHeader {
   saddr: number;
   daddr: number;
   source: number;
@@ -100,30 +100,38 @@ export interface TcpSegment {
   flags: number;
   window: number;
   options: Uint8Array;
+}
+
+/** A TCP segment: header, options and payload. */
+export interface TcpSegment extends TcpHeader {
   payload: Uint8Array;
 }
 
 /**
- * tcp_build_segment(s): the segment in a new skb (the pskb_copy tcp_transmit_skb makes of a queued
- * one: the receiver on lo keeps these bytes), IPHDR_LEN in, so that IP pushes its header in front
- * without copying the payload again. The checksum is computed whole: see the top of the file.
+ * tcp_push_header(skb, h): push the TCP header and options in front of the skb's data, the payload,
+ * and fill in the checksum over the IPv4 pseudo-header, computed whole: see the top of the file.
  */
-export function tcp_build_segment(s: TcpSegment): SkBuff {
-  const hlen = 20 + s.options.length;
-  const skb = alloc_skb(IPHDR_LEN + hlen + s.payload.length);
-  skb_reserve(skb, IPHDR_LEN);
-  const b = skb_put(skb, hlen + s.payload.length);
+function tcp_push_header(skb: SkBuff, h: TcpHeader): void {
+  const hlen = 20 + h.options.length;
+  const b = skb_push(skb, hlen);
   const dv = new DataView(b.buffer, b.byteOffset, hlen);
-  dv.setUint16(0, s.source);
-  dv.setUint16(2, s.dest);
-  dv.setUint32(4, s.seq >>> 0);
-  dv.setUint32(8, s.ack_seq >>> 0);
+  dv.setUint16(0, h.source);
+  dv.setUint16(2, h.dest);
+  dv.setUint32(4, h.seq >>> 0);
+  dv.setUint32(8, h.ack_seq >>> 0);
   dv.setUint8(12, (hlen / 4) << 4);
-  dv.setUint8(13, s.flags);
-  dv.setUint16(14, s.window);
-  b.set(s.options, 20);
-  b.set(s.payload, hlen);
-  dv.setUint16(16, csum_tcpudp_magic(s.saddr, s.daddr, b.length, IPPROTO_TCP, csum_partial(b)));
+  dv.setUint8(13, h.flags);
+  dv.setUint16(14, h.window);
+  dv.setUint16(16, 0);
+  dv.setUint16(18, 0);
+  b.set(h.options, 20);
+  dv.setUint16(16, csum_tcpudp_magic(h.saddr, h.daddr, b.length, IPPROTO_TCP, csum_partial(b)));
+}
+
+/** tcp_build_segment(s): a segment in a new skb, with room in front for the IP header. */
+export function tcp_build_segment(s: TcpSegment): SkBuff {
+  const skb = skb_copy_expand(s.payload, IPHDR_LEN + 20 + s.options.length);
+  tcp_push_header(skb, s);
   return skb;
 }
 
@@ -373,7 +381,15 @@ export function __tcp_transmit_skb(sk: TcpSock, skb: SkBuff, rcv_nxt: number): n
   const syn = (tcb.tcp_flags & TCPHDR_SYN) !== 0;
   const opts = syn ? tcp_syn_options(sk, skb) : tcp_established_options(sk, skb);
   const window = syn ? Math.min(sk.rcv_wnd, 65535) : tcp_select_window(sk);
-  const seg = tcp_build_segment({ saddr: sk.inet_saddr, daddr: sk.inet_daddr, source: sk.inet_sport ?? sk.inet_num, dest: sk.inet_dport, seq: tcb.seq, ack_seq: tcb.tcp_flags & TCPHDR_ACK ? rcv_nxt : 0, flags: tcb.tcp_flags, window, options: tcp_options_write(opts), payload: skb.data });
+  const options = tcp_options_write(opts);
+  /*
+   * The first transmission clones the queued skb and pushes the headers into its headroom (the
+   * MAX_TCP_HEADER sk_stream_alloc_skb reserved), so lo's receiver gets the payload without a copy,
+   * as on Linux. A clone's headers stay in that room, so a retransmission (skb_cloned()) copies.
+   */
+  const hroom = IPHDR_LEN + 20 + options.length;
+  const seg = !skb.cloned && skb_headroom(skb) >= hroom ? skb_clone(skb) : skb_copy_expand(skb.data, hroom);
+  tcp_push_header(seg, { saddr: sk.inet_saddr, daddr: sk.inet_daddr, source: sk.inet_sport ?? sk.inet_num, dest: sk.inet_dport, seq: tcb.seq, ack_seq: tcb.tcp_flags & TCPHDR_ACK ? rcv_nxt : 0, flags: tcb.tcp_flags, window, options });
   /* tcp_v4_send_check(): left to the device's offload, which lo takes as done (see the top) */
   seg.ip_summed = CHECKSUM_PARTIAL;
   if (tcb.tcp_flags & TCPHDR_ACK) tcp_event_ack_sent(sk, pcount, rcv_nxt);
@@ -405,7 +421,8 @@ export function tcp_init_nondata_skb(skb: SkBuff, seq: number, flags: number): v
  * (sk_stream_alloc_skb + sk_wmem_queued_add; the charge follows the data, not the room).
  */
 export function sk_stream_alloc_skb(sk: TcpSock, size: number): SkBuff {
-  const skb = alloc_skb(size);
+  const skb = alloc_skb(MAX_TCP_HEADER + size);
+  skb_reserve(skb, MAX_TCP_HEADER);
   const cb = TCP_SKB_CB(skb);
   cb.truesize = MAX_TCP_HEADER + skb.truesize;
   sk.sk_wmem_queued += cb.truesize;
