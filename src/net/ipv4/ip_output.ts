@@ -1,6 +1,6 @@
 // Mirrors net/ipv4/ip_output.c: build the IPv4 header (version 4, IHL 5, TOS, total length, ID,
 // DF, TTL 64, protocol, header checksum, addresses) and hand the packet to the route's device.
-import { SkBuff } from "../core/skbuff.js";
+import { skb_copy_expand, skb_push, type SkBuff } from "../core/skbuff.js";
 import { dev_queue_xmit } from "../core/dev.js";
 import { ip_fast_csum } from "../../lib/checksum.js";
 import { current } from "../../kernel/sched/task.js";
@@ -61,10 +61,12 @@ export function ip_select_ident(df: boolean, ignore_df: boolean, sk: InetSock | 
   return __ip_select_ident(current().kernel);
 }
 
-/** An IPv4 packet around `payload`. */
-export function ip_build(p: IpParams, payload: Uint8Array): Uint8Array {
-  const pkt = new Uint8Array(20 + payload.length);
-  const dv = new DataView(pkt.buffer);
+/** sizeof(struct iphdr): the IPv4 header without options, the headroom a transport leaves for it. */
+export const IPHDR_LEN = 20;
+
+/** The IPv4 header of `p` at the front of `pkt`, a packet of `pkt.length` bytes to `daddr`. */
+function ip_build_header(p: IpParams, daddr: number, pkt: Uint8Array): void {
+  const dv = new DataView(pkt.buffer, pkt.byteOffset, IPHDR_LEN);
   const sk = p.sk ?? null;
   const df = p.df ?? (sk ? ip_sk_df(sk) : true);
   dv.setUint8(0, 0x45);
@@ -74,11 +76,10 @@ export function ip_build(p: IpParams, payload: Uint8Array): Uint8Array {
   dv.setUint16(6, df ? IP_DF : 0);
   dv.setUint8(8, p.ttl ?? IPDEFTTL);
   dv.setUint8(9, p.protocol);
+  dv.setUint16(10, 0);
   dv.setUint32(12, p.saddr >>> 0);
-  dv.setUint32(16, p.daddr >>> 0);
-  dv.setUint16(10, ip_fast_csum(pkt.subarray(0, 20)));
-  pkt.set(payload, 20);
-  return pkt;
+  dv.setUint32(16, daddr >>> 0);
+  dv.setUint16(10, ip_fast_csum(pkt.subarray(0, IPHDR_LEN)));
 }
 
 /** ip_local_out(skb): a finished packet (IP_HDRINCL) to its device, counted as sent. 0 or -errno. */
@@ -87,8 +88,12 @@ export function ip_local_out(skb: SkBuff): number {
   return dev_queue_xmit(skb);
 }
 
-/** ip_queue_xmit / ip_push_pending_frames: route, build, send. 0 or -errno. */
-export function ip_send(p: IpParams, payload: Uint8Array): number {
+/**
+ * ip_send_skb(p, skb): route, push the IPv4 header in front of the transport's data, send (the
+ * __ip_queue_xmit of a transport that built its skb with IPHDR_LEN of headroom: the payload is not
+ * copied again). 0 or -errno.
+ */
+export function ip_send_skb(p: IpParams, skb: SkBuff): number {
   const m = mib();
   m.ip.OutRequests++;
   const rt = ip_route_output(p.daddr);
@@ -96,7 +101,12 @@ export function ip_send(p: IpParams, payload: Uint8Array): number {
     m.ip.OutNoRoutes++;
     return rt;
   }
-  const skb = new SkBuff(ip_build({ ...p, daddr: rt.daddr }, payload));
+  ip_build_header(p, rt.daddr, skb_push(skb, IPHDR_LEN));
   skb.dev = rt.dev;
   return dev_queue_xmit(skb);
+}
+
+/** ip_queue_xmit / ip_push_pending_frames: `payload` behind an IPv4 header; route, build, send. 0 or -errno. */
+export function ip_send(p: IpParams, payload: Uint8Array): number {
+  return ip_send_skb(p, skb_copy_expand(payload, IPHDR_LEN));
 }

@@ -18,6 +18,7 @@ import type { File } from "../../fs/file.js";
 import type { Socket } from "../socket.js";
 import type { Msghdr } from "../core/msghdr.js";
 import { lock_sock, release_sock, sk_wait_event, sock_error, sock_intr_errno, sock_orphan, sock_rcvtimeo, sock_sndtimeo, SOCK_BINDPORT_LOCK, type Sock } from "../core/sock.js";
+import { pskb_expand_head, skb_put, skb_tailroom, skb_trim } from "../core/skbuff.js";
 import { sk_stream_alloc_skb, sk_wmem_free_skb, tcp_current_mss, tcp_bound_to_half_wnd, __tcp_push_pending_frames, tcp_push_one, tcp_send_fin, tcp_send_active_reset, tcp_send_ack, __tcp_select_window, tcp_receive_window, tcp_push_pending_frames, TCP_NAGLE_CORK, TCP_NAGLE_OFF, TCP_NAGLE_PUSH } from "./tcp_output.js";
 import { sk_stream_error, sk_stream_is_writeable, sk_stream_memory_free, sk_stream_wait_connect, sk_stream_wait_memory } from "../core/stream.js";
 import { tcp_sk, type TcpSock } from "../../include/linux/tcp.js";
@@ -264,7 +265,7 @@ async function tcp_sendmsg_locked(sk: TcpSock, msg: Msghdr, size: number): Promi
         ({ mss_now, size_goal } = tcp_send_mss(sk));
         continue;
       }
-      skb = sk_stream_alloc_skb(sk, new Uint8Array(0));
+      skb = sk_stream_alloc_skb(sk, Math.min(size_goal, left));
       const cb = TCP_SKB_CB(skb);
       cb.seq = cb.end_seq = sk.write_seq;
       cb.tcp_flags = TCPHDR_ACK;
@@ -273,18 +274,16 @@ async function tcp_sendmsg_locked(sk: TcpSock, msg: Msghdr, size: number): Promi
     }
     /* Try to append data to the end of skb. */
     if (copy > left) copy = left;
-    const chunk = new Uint8Array(copy);
-    const got = msg.msg_iter.copy_from(chunk, copy);
+    /* Room for it (the page frags Linux appends to): at least double, up to a full segment. */
+    if (skb_tailroom(skb) < copy) pskb_expand_head(skb, 0, Math.max(copy, Math.min(size_goal - skb.len, skb.len)));
+    const before_size = skb.truesize;
+    const got = msg.msg_iter.copy_from(skb_put(skb, copy), copy);
     if (got < copy) {
+      skb_trim(skb, skb.len - (copy - got));
       err = -EFAULT;
       if (got === 0) break;
     }
     const cb = TCP_SKB_CB(skb);
-    const grown = new Uint8Array(skb.len + got);
-    grown.set(skb.data);
-    grown.set(chunk.subarray(0, got), skb.len);
-    const before_size = skb.truesize;
-    skb.data = grown;
     sk.sk_wmem_queued += skb.truesize - before_size;
     cb.truesize += skb.truesize - before_size;
     if (!copied) cb.tcp_flags &= ~TCPHDR_PSH;

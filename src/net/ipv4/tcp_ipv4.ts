@@ -12,7 +12,7 @@ import { csum_partial, csum_tcpudp_magic } from "../../lib/checksum.js";
 import { current } from "../../kernel/sched/task.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { jiffies, jiffies_delta_to_clock_t, jiffies_to_clock_t } from "../../kernel/time/timer.js";
-import type { SkBuff } from "../core/skbuff.js";
+import { CHECKSUM_PARTIAL, skb_csum_unnecessary, type SkBuff } from "../core/skbuff.js";
 import { sk_add_backlog, sock_owned_by_user, type Proto, type Sock } from "../core/sock.js";
 import { secure_tcp_seq, secure_tcp_ts_off } from "../core/secure_seq.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
@@ -20,7 +20,7 @@ import type { RequestSock } from "../../include/net/request_sock.js";
 import type { InetTimewaitSock } from "../../include/net/inet_timewait_sock.js";
 import { ICSK_TIME_LOSS_PROBE, ICSK_TIME_PROBE0, ICSK_TIME_REO_TIMEOUT, ICSK_TIME_RETRANS, inet_csk_in_pingpong_mode, sk_acceptq_is_full } from "../../include/net/inet_connection_sock.js";
 import { seq_add, TCP_INFINITE_SSTHRESH, TCP_MSS_DEFAULT, TCP_SKB_CB, tcp_hdr } from "../../include/net/tcp.js";
-import { ip_send } from "./ip_output.js";
+import { ip_send_skb } from "./ip_output.js";
 import { ip_route_output } from "./route.js";
 import { mib } from "./snmp.js";
 import { sk_kptr } from "./inet_sock.js";
@@ -113,9 +113,12 @@ export function tcp_v4_connect(sk: Sock, uaddr: Uint8Array, addr_len: number): n
 
 // ---- replies without a full socket ------------------------------------------------------------
 
-/** ip_send_unicast_reply() from the TCP control socket: DF, IP ID 0, TTL 64. */
-function tcp_v4_send_reply(saddr: number, daddr: number, seg: Uint8Array, tos: number): void {
-  ip_send({ saddr, daddr, protocol: IPPROTO_TCP, tos, df: true, id: 0 }, seg);
+/**
+ * ip_send_unicast_reply() from the TCP control socket: DF, IP ID 0, TTL 64. The reply's checksum
+ * is summed in software and left CHECKSUM_NONE, so the receiver verifies it.
+ */
+function tcp_v4_send_reply(saddr: number, daddr: number, seg: SkBuff, tos: number): void {
+  ip_send_skb({ saddr, daddr, protocol: IPPROTO_TCP, tos, df: true, id: 0 }, seg);
 }
 
 /** The IPv4 addresses and TOS of a received packet. */
@@ -183,9 +186,11 @@ export function tcp_v4_reqsk_send_ack(sk: TcpSock, skb: SkBuff, req: RequestSock
 export function tcp_v4_send_synack(sk: TcpSock, req: RequestSock): number {
   const mss = tcp_mss_clamp(sk, dst_metric_advmss(req.ir_rmt_addr));
   const seg = tcp_make_synack(req, mss);
+  /* tcp_v4_send_check(): the device's offload "finishes" the checksum */
+  seg.ip_summed = CHECKSUM_PARTIAL;
   if (!req.snt_synack) req.snt_synack = current().kernel.clock.now();
   mib().tcp.OutSegs++;
-  return ip_send({ saddr: req.ir_loc_addr, daddr: req.ir_rmt_addr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df: true, id: 0 }, seg);
+  return ip_send_skb({ saddr: req.ir_loc_addr, daddr: req.ir_rmt_addr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df: true, id: 0 }, seg);
 }
 
 /** tcp_v4_conn_request(sk, skb): a SYN for a listener. */
@@ -268,7 +273,12 @@ export function tcp_v4_rcv(skb: SkBuff): void {
   }
   if (d.length - off < doff * 4) return;
   const iph = iph_of(skb);
-  if (csum_tcpudp_magic(iph.saddr, iph.daddr, d.length - off, IPPROTO_TCP, csum_partial(d.subarray(off))) !== 0) {
+  /*
+   * skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo): a segment of this host's own stack
+   * comes through lo as it was sent, CHECKSUM_PARTIAL (loopback_xmit leaves ip_summed alone), and
+   * __skb_checksum_validate_needed() takes that as verified; anything else is summed here.
+   */
+  if (!skb_csum_unnecessary(skb) && csum_tcpudp_magic(iph.saddr, iph.daddr, d.length - off, IPPROTO_TCP, csum_partial(d.subarray(off))) !== 0) {
     m.tcp.InCsumErrors++;
     m.tcp.InErrs++;
     return;

@@ -6,14 +6,16 @@
 // FIN, RST, pure and delayed ACKs, window probes and retransmissions.
 //
 // Checksums: on lo, Linux leaves CHECKSUM_PARTIAL (the pseudo-header sum in the field) because the
-// device "offloads" it and nothing ever checks. kplay computes the whole checksum, so a capture
-// passes any checker, and tcp_v4_rcv verifies it as a receiver of a real wire would.
+// device "offloads" it, and the receiver takes a CHECKSUM_PARTIAL skb as verified. kplay computes
+// the whole checksum, so a capture passes any checker, and marks the skb CHECKSUM_PARTIAL as
+// tcp_v4_send_check does, so tcp_v4_rcv skips summing it again as Linux does; a segment from
+// elsewhere (a raw or packet socket, a control-socket reply) is CHECKSUM_NONE and is verified.
 import { csum_partial, csum_tcpudp_magic } from "../../lib/checksum.js";
 import { IPPROTO_TCP, IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT } from "../../include/uapi/in.js";
 import { TCPHDR_ACK, TCPHDR_FIN, TCPHDR_PSH, TCPHDR_RST, TCPHDR_SYN, TCPOLEN_MSS, TCPOLEN_SACK_PERM, TCPOLEN_TIMESTAMP, TCPOLEN_TSTAMP_ALIGNED, TCPOLEN_WINDOW, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP, TCPOPT_WINDOW } from "../../include/uapi/tcp.js";
 import { current } from "../../kernel/sched/task.js";
 import { jiffies, usecs_to_jiffies } from "../../kernel/time/timer.js";
-import { SkBuff } from "../core/skbuff.js";
+import { alloc_skb, CHECKSUM_PARTIAL, SkBuff, skb_clone, skb_copy_expand, skb_headroom, skb_push, skb_reserve } from "../core/skbuff.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
 import type { RequestSock } from "../../include/net/request_sock.js";
 import {
@@ -51,7 +53,7 @@ import {
   TCPCB_RETRANS,
 } from "../../include/net/tcp.js";
 import { SYSCTL_RMEM_MAX } from "../core/sock.js";
-import { ip_send } from "./ip_output.js";
+import { IPHDR_LEN, ip_send_skb } from "./ip_output.js";
 import { ip_route_output } from "./route.js";
 import { mib } from "./snmp.js";
 import { TCP_CLOSE } from "./tcp_states.js";
@@ -87,8 +89,8 @@ function tcp_options_write(opts: TcpOutOptions): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** A TCP segment: header, options and payload, with the checksum over the IPv4 pseudo-header. */
-export interface TcpSegment {
+/** The fields of a TCP header, and the IPv4 addresses its checksum covers. */
+export interface TcpHeader {
   saddr: number;
   daddr: number;
   source: number;
@@ -98,24 +100,39 @@ export interface TcpSegment {
   flags: number;
   window: number;
   options: Uint8Array;
+}
+
+/** A TCP segment: header, options and payload. */
+export interface TcpSegment extends TcpHeader {
   payload: Uint8Array;
 }
 
-export function tcp_build_segment(s: TcpSegment): Uint8Array {
-  const hlen = 20 + s.options.length;
-  const b = new Uint8Array(hlen + s.payload.length);
-  const dv = new DataView(b.buffer);
-  dv.setUint16(0, s.source);
-  dv.setUint16(2, s.dest);
-  dv.setUint32(4, s.seq >>> 0);
-  dv.setUint32(8, s.ack_seq >>> 0);
+/**
+ * tcp_push_header(skb, h): push the TCP header and options in front of the skb's data, the payload,
+ * and fill in the checksum over the IPv4 pseudo-header, computed whole: see the top of the file.
+ */
+function tcp_push_header(skb: SkBuff, h: TcpHeader): void {
+  const hlen = 20 + h.options.length;
+  const b = skb_push(skb, hlen);
+  const dv = new DataView(b.buffer, b.byteOffset, hlen);
+  dv.setUint16(0, h.source);
+  dv.setUint16(2, h.dest);
+  dv.setUint32(4, h.seq >>> 0);
+  dv.setUint32(8, h.ack_seq >>> 0);
   dv.setUint8(12, (hlen / 4) << 4);
-  dv.setUint8(13, s.flags);
-  dv.setUint16(14, s.window);
-  b.set(s.options, 20);
-  b.set(s.payload, hlen);
-  dv.setUint16(16, csum_tcpudp_magic(s.saddr, s.daddr, b.length, IPPROTO_TCP, csum_partial(b)));
-  return b;
+  dv.setUint8(13, h.flags);
+  dv.setUint16(14, h.window);
+  dv.setUint16(16, 0);
+  dv.setUint16(18, 0);
+  b.set(h.options, 20);
+  dv.setUint16(16, csum_tcpudp_magic(h.saddr, h.daddr, b.length, IPPROTO_TCP, csum_partial(b)));
+}
+
+/** tcp_build_segment(s): a segment in a new skb, with room in front for the IP header. */
+export function tcp_build_segment(s: TcpSegment): SkBuff {
+  const skb = skb_copy_expand(s.payload, IPHDR_LEN + 20 + s.options.length);
+  tcp_push_header(skb, s);
+  return skb;
 }
 
 /** tcp_skb_timestamp / tcp_time_stamp: the TCP timestamp clock, milliseconds since boot. */
@@ -134,11 +151,11 @@ function ip_dont_fragment(sk: TcpSock): boolean {
 }
 
 /** ip_queue_xmit(sk, skb): a connected socket's segment to IP, with the next of its IP IDs. */
-function ip_queue_xmit(sk: TcpSock, seg: Uint8Array, pcount: number): number {
+function ip_queue_xmit(sk: TcpSock, seg: SkBuff, pcount: number): number {
   const df = ip_dont_fragment(sk);
   const id = sk.inet_id & 0xffff;
   sk.inet_id = (sk.inet_id + pcount) & 0xffff;
-  return ip_send({ saddr: sk.inet_saddr, daddr: sk.inet_daddr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df, id }, seg);
+  return ip_send_skb({ saddr: sk.inet_saddr, daddr: sk.inet_daddr, protocol: IPPROTO_TCP, tos: sk.tos, ttl: sk.uc_ttl > 0 ? sk.uc_ttl : undefined, df, id }, seg);
 }
 
 // ---- windows ------------------------------------------------------------------------------------
@@ -364,7 +381,17 @@ export function __tcp_transmit_skb(sk: TcpSock, skb: SkBuff, rcv_nxt: number): n
   const syn = (tcb.tcp_flags & TCPHDR_SYN) !== 0;
   const opts = syn ? tcp_syn_options(sk, skb) : tcp_established_options(sk, skb);
   const window = syn ? Math.min(sk.rcv_wnd, 65535) : tcp_select_window(sk);
-  const seg = tcp_build_segment({ saddr: sk.inet_saddr, daddr: sk.inet_daddr, source: sk.inet_sport ?? sk.inet_num, dest: sk.inet_dport, seq: tcb.seq, ack_seq: tcb.tcp_flags & TCPHDR_ACK ? rcv_nxt : 0, flags: tcb.tcp_flags, window, options: tcp_options_write(opts), payload: skb.data });
+  const options = tcp_options_write(opts);
+  /*
+   * The first transmission clones the queued skb and pushes the headers into its headroom (the
+   * MAX_TCP_HEADER sk_stream_alloc_skb reserved), so lo's receiver gets the payload without a copy,
+   * as on Linux. A clone's headers stay in that room, so a retransmission (skb_cloned()) copies.
+   */
+  const hroom = IPHDR_LEN + 20 + options.length;
+  const seg = !skb.cloned && skb_headroom(skb) >= hroom ? skb_clone(skb) : skb_copy_expand(skb.data, hroom);
+  tcp_push_header(seg, { saddr: sk.inet_saddr, daddr: sk.inet_daddr, source: sk.inet_sport ?? sk.inet_num, dest: sk.inet_dport, seq: tcb.seq, ack_seq: tcb.tcp_flags & TCPHDR_ACK ? rcv_nxt : 0, flags: tcb.tcp_flags, window, options });
+  /* tcp_v4_send_check(): left to the device's offload, which lo takes as done (see the top) */
+  seg.ip_summed = CHECKSUM_PARTIAL;
   if (tcb.tcp_flags & TCPHDR_ACK) tcp_event_ack_sent(sk, pcount, rcv_nxt);
   if (skb.len) {
     tcp_event_data_sent(sk);
@@ -389,9 +416,13 @@ export function tcp_init_nondata_skb(skb: SkBuff, seq: number, flags: number): v
   cb.end_seq = flags & (TCPHDR_SYN | TCPHDR_FIN) ? seq_add(seq, 1) : seq;
 }
 
-/** An skb for the write queue, charged to the socket (sk_stream_alloc_skb + sk_wmem_queued_add). */
-export function sk_stream_alloc_skb(sk: TcpSock, data: Uint8Array): SkBuff {
-  const skb = new SkBuff(data);
+/**
+ * An empty skb for the write queue with room for `size` bytes of data, charged to the socket
+ * (sk_stream_alloc_skb + sk_wmem_queued_add; the charge follows the data, not the room).
+ */
+export function sk_stream_alloc_skb(sk: TcpSock, size: number): SkBuff {
+  const skb = alloc_skb(MAX_TCP_HEADER + size);
+  skb_reserve(skb, MAX_TCP_HEADER);
   const cb = TCP_SKB_CB(skb);
   cb.truesize = MAX_TCP_HEADER + skb.truesize;
   sk.sk_wmem_queued += cb.truesize;
@@ -493,6 +524,8 @@ export function tcp_fragment(_sk: TcpSock, queue: SkBuff[], skb: SkBuff, len: nu
   const buff = new SkBuff(skb.data.subarray(len));
   const bcb = TCP_SKB_CB(buff);
   skb.data = skb.data.subarray(0, len);
+  /* The two now share one buffer: neither may grow into the other (skb_put) or push in front. */
+  skb.head = null;
   bcb.seq = seq_add(cb.seq, len);
   bcb.end_seq = cb.end_seq;
   cb.end_seq = bcb.seq;
@@ -636,7 +669,7 @@ export function tcp_send_fin(sk: TcpSock): void {
     cb.end_seq = seq_add(cb.end_seq, 1);
     sk.write_seq = seq_add(sk.write_seq, 1);
   } else {
-    const skb = sk_stream_alloc_skb(sk, new Uint8Array(0));
+    const skb = sk_stream_alloc_skb(sk, 0);
     tcp_init_nondata_skb(skb, sk.write_seq, TCPHDR_ACK | TCPHDR_FIN);
     tcp_queue_skb(sk, skb);
   }
@@ -780,7 +813,7 @@ export function tcp_connect_init(sk: TcpSock): void {
 /** tcp_connect(sk): send the SYN and start its retransmit timer. 0 or -errno. */
 export function tcp_connect(sk: TcpSock): number {
   tcp_connect_init(sk);
-  const buff = sk_stream_alloc_skb(sk, new Uint8Array(0));
+  const buff = sk_stream_alloc_skb(sk, 0);
   tcp_init_nondata_skb(buff, sk.write_seq, TCPHDR_SYN);
   sk.write_seq = seq_add(sk.write_seq, 1);
   sk.retrans_stamp = tcp_time_stamp();
@@ -798,7 +831,7 @@ export function tcp_connect(sk: TcpSock): number {
 }
 
 /** tcp_synack_options + tcp_make_synack(): the SYN-ACK a request sock sends, as TCP bytes. */
-export function tcp_make_synack(req: RequestSock, mss: number): Uint8Array {
+export function tcp_make_synack(req: RequestSock, mss: number): SkBuff {
   const tsval = seq_add(tcp_time_stamp(), req.ts_off);
   const opts: TcpOutOptions = {
     mss,
