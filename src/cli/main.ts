@@ -1,15 +1,11 @@
 // The kplay command line (commander). Every command that shows a machine's output runs programs
-// inside a simulated kernel; this layer only moves bytes and renders results.
-import { readFileSync } from "node:fs";
+// inside a simulated kernel; this layer only moves bytes and renders results. The kernel itself is
+// imported only by the commands that run one in this process (scenario, demo, the machine), so a
+// command sent to a running machine loads the client alone.
 import { Command, CommanderError } from "commander";
-import chalk from "chalk";
-import { run_scenario, typed_lines } from "../machine/scenario.js";
-import { unified_diff } from "./diff.js";
-import { DEMO } from "./demo.js";
 import { boot_machine, machine_get, machine_put, machine_status, poweroff, run_in_machine } from "./client.js";
 import { capture_file, kplay_cp } from "./transfer.js";
 import { kplay_home, valid_machine_name } from "../machine/paths.js";
-import { machine_main } from "../machine/machine.js";
 import { readdirSync, existsSync as exists } from "node:fs";
 import { join } from "node:path";
 
@@ -24,49 +20,6 @@ function list_machines(): string[] {
 
 declare const KPLAY_VERSION: string;
 const VERSION = typeof KPLAY_VERSION === "string" ? KPLAY_VERSION : "0.0.0-dev";
-
-async function scenario_run(files: string[], opts: { quiet?: boolean }): Promise<number> {
-  let failed = 0;
-  for (const file of files) {
-    let expected: string;
-    try {
-      expected = readFileSync(file, "utf8");
-    } catch (e) {
-      process.stderr.write(`kplay: ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : (e as Error).message}\n`);
-      failed++;
-      continue;
-    }
-    if (!expected.endsWith("\n")) expected += "\n";
-    if (typed_lines(expected).length === 0) {
-      process.stderr.write(`kplay: ${file}: no commands (a command line starts with a prompt such as "/ # ")\n`);
-      failed++;
-      continue;
-    }
-    const r = await run_scenario(expected);
-    if (r.actual === expected && !r.problem) {
-      if (!opts.quiet) process.stdout.write(`${chalk.green("PASS")} ${file}\n`);
-      continue;
-    }
-    failed++;
-    process.stdout.write(`${chalk.red("FAIL")} ${file}${r.problem ? `: ${r.problem}` : ""}\n`);
-    for (const line of unified_diff(expected, r.actual, `${file} (expected)`, `${file} (kplay)`).split("\n")) {
-      process.stdout.write((line.startsWith("+") ? chalk.green(line) : line.startsWith("-") ? chalk.red(line) : line.startsWith("@@") ? chalk.cyan(line) : line) + "\n");
-    }
-  }
-  if (files.length > 1 && !opts.quiet) process.stdout.write(`${files.length - failed} passed, ${failed} failed\n`);
-  return failed ? 1 : 0;
-}
-
-/** The demo: the IDA tutorial and a tour of the module tools, typed into a fresh kernel. */
-async function demo(): Promise<number> {
-  const bold = (s: string): string => (process.stdout.isTTY ? chalk.bold(s) : s);
-  process.stdout.write(bold("kplay: a simulated Linux 5.15.0 (armv7l, BusyBox 1.35) booted in-process; replaying the IDA tutorial.\n\n"));
-  const r = await run_scenario(DEMO);
-  process.stdout.write(r.actual.replace(/^(\/ # )(.*)$/gm, (_m, p: string, c: string) => p + bold(c)));
-  if (r.problem) process.stderr.write(`kplay: demo: ${r.problem}\n`);
-  process.stdout.write(bold("\nTry it yourself: bin/kplay shell\n"));
-  return r.problem ? 1 : 0;
-}
 
 interface Globals {
   machine: string;
@@ -234,7 +187,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("demo")
     .description("replay the IDA tutorial on a fresh in-process kernel and show what kplay is")
-    .action(async () => void (code = await demo()));
+    .action(async () => void (code = await (await import("./replay.js")).demo()));
 
   const scenario = program.command("scenario").description("transcript scenarios");
   scenario
@@ -242,11 +195,11 @@ export async function main(argv: string[]): Promise<number> {
     .description("replay each transcript on a fresh in-process kernel; print a unified diff and exit 1 on any difference")
     .argument("<file...>", "transcript files (commands after '/ # ', then the expected output)")
     .option("-q, --quiet", "print only failures")
-    .action(async (files: string[], opts: { quiet?: boolean }) => void (code = await scenario_run(files, opts)));
+    .action(async (files: string[], opts: { quiet?: boolean }) => void (code = await (await import("./replay.js")).scenario_run(files, opts)));
 
   program.command("__machine", { hidden: true }).argument("<name>").action(async (name: string) => {
     if (!valid_machine_name(name)) throw new UsageError(`invalid machine name '${name}'`);
-    code = await machine_main(name);
+    code = await (await import("../machine/machine.js")).machine_main(name);
   });
 
   try {
