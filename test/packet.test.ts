@@ -113,6 +113,20 @@ describe("receiving on lo (packet_rcv)", () => {
     expect(got[1]).toEqual([]);
   });
 
+  it("a socket of one protocol (ETH_P_IP) hears only incoming packets, beside ip_rcv, which still delivers", async () => {
+    const k = boot();
+    const got = await in_machine(k, async () => {
+      const fd = await S.socket(S.AF_PACKET, S.SOCK_DGRAM, htons(ETH_P_IP));
+      const udp = await S.socket(S.AF_INET, S.SOCK_DGRAM, 0);
+      await S.bind(udp, make_sockaddr_in(S.AF_INET, 7000, INADDR_LOOPBACK), SOCKADDR_IN_SIZE);
+      await send_udp(7000, "to ip");
+      const buf = new Uint8Array(64);
+      const n = await S.recvfrom(udp, buf, buf.length, S.MSG_DONTWAIT, null, null);
+      return { packets: (await recv_all(fd)).map((g) => g.from.sll_pkttype), delivered: new TextDecoder().decode(buf.subarray(0, Math.max(0, n))) };
+    });
+    expect(got).toEqual({ packets: [P.PACKET_HOST], delivered: "to ip" });
+  });
+
   it("SO_ATTACH_FILTER keeps what the program passes, cut to its length; SO_DETACH_FILTER removes it once", async () => {
     const k = boot();
     const r = pcap_compile("icmp", DLT_EN10MB, 40);

@@ -103,8 +103,8 @@ interface NetState {
   /** ptype_all: the ETH_P_ALL taps. */
   ptype_all: PacketType[];
   egress: EgressHook[];
-  /** ptype_base: the protocol handlers __netif_receive_skb dispatches to, by ethertype. */
-  ptype_base: Map<number, PacketType>;
+  /** ptype_base: the handlers __netif_receive_skb dispatches to, by ethertype (ip_rcv, and packet sockets of one protocol). */
+  ptype_base: Map<number, PacketType[]>;
   /** netdev_chain */
   notifiers: NetdevNotifier[];
 }
@@ -182,18 +182,18 @@ export function dev_set_promiscuity(dev: NetDevice, inc: number): void {
   pr_info(`device ${dev.name} ${dev.promiscuity ? "entered" : "left"} promiscuous mode\n`);
 }
 
-/** dev_add_pack(pt): a tap (ETH_P_ALL) or the receive handler of an ethertype. */
+/** dev_add_pack(pt): a tap (ETH_P_ALL), or one more receive handler of an ethertype. */
 export function dev_add_pack(pt: PacketType, k: Kernel = current().kernel): void {
   const st = net_state(k);
   if (pt.type === ETH_P_ALL) st.ptype_all.push(pt);
-  else st.ptype_base.set(pt.type, pt);
+  else st.ptype_base.set(pt.type, [...(st.ptype_base.get(pt.type) ?? []), pt]);
 }
 
 /** dev_remove_pack(pt) */
 export function dev_remove_pack(pt: PacketType, k: Kernel = current().kernel): void {
   const st = net_state(k);
   if (pt.type === ETH_P_ALL) st.ptype_all = st.ptype_all.filter((p) => p !== pt);
-  else if (st.ptype_base.get(pt.type) === pt) st.ptype_base.delete(pt.type);
+  else st.ptype_base.set(pt.type, (st.ptype_base.get(pt.type) ?? []).filter((p) => p !== pt));
 }
 
 /** ktime_get(): nanoseconds since boot, what skb->tstamp holds. */
@@ -231,11 +231,11 @@ export function dev_queue_xmit(skb: SkBuff): number {
   return dev.netdev_ops.ndo_start_xmit(skb, dev);
 }
 
-/** __netif_receive_skb(skb): the taps of the device, then the handler of its ethertype. */
+/** __netif_receive_skb(skb): the taps of the device, then the handlers of its ethertype. */
 function __netif_receive_skb(st: NetState, skb: SkBuff): void {
   const dev = skb.dev!;
   for (const pt of st.ptype_all) if (!pt.dev || pt.dev === dev) pt.func(skb, dev, pt);
-  st.ptype_base.get(skb.protocol)?.func(skb, dev, st.ptype_base.get(skb.protocol)!);
+  for (const pt of st.ptype_base.get(skb.protocol) ?? []) if (!pt.dev || pt.dev === dev) pt.func(skb, dev, pt);
 }
 
 /** netif_rx(skb): timestamp and queue a received packet, and drain the backlog unless already draining. */
