@@ -51,6 +51,12 @@ export interface Proto {
   memory_pressure?: { value: boolean };
   /** Set by proto_register(prot, 1). */
   slab?: boolean;
+  /**
+   * The zeroed memory of a sock of this protocol (obj_size bytes in C): an object with every field
+   * of the protocol's struct in place, which sk_alloc then fills in. Unset, sk_alloc gives a
+   * struct sock and the protocol adds its own fields to it (as the demo modules do).
+   */
+  obj_alloc?: () => Sock;
 }
 
 /** struct sock. A protocol's own sock type extends it (struct my_sock { struct sock sk; ... }). */
@@ -151,30 +157,45 @@ export function sock_prot_inuse_get(prot: Proto, k: Kernel = current().kernel): 
  */
 export function sk_alloc(_net: unknown, family: number, _priority: number, prot: Proto, _kern: number): Sock | null {
   if (!try_module_get(prot.owner)) return null;
-  return {
-    sk_family: family,
-    sk_type: 0,
-    sk_protocol: 0,
-    sk_prot: prot,
-    sk_socket: null,
-    sk_state: 7,
-    sk_shutdown: 0,
-    sk_reuse: 0,
-    sk_err: 0,
-    sk_rcvbuf: SYSCTL_RMEM_DEFAULT,
-    sk_sndbuf: SYSCTL_WMEM_DEFAULT,
-    sk_rcvtimeo: MAX_SCHEDULE_TIMEOUT,
-    sk_sndtimeo: MAX_SCHEDULE_TIMEOUT,
-    sk_priority: 0,
-    sk_flags: new Set(),
-    sk_refcnt: 1,
-    sk_wq: new WaitQueueHead(),
-    sk_lingertime: 0,
-    sk_userlocks: 0,
-    sk_lock: { owned: false },
-    sk_backlog: [],
-    sk_filter: null,
-  };
+  if (!prot.obj_alloc) {
+    return {
+      sk_family: family,
+      sk_type: 0,
+      sk_protocol: 0,
+      sk_prot: prot,
+      sk_socket: null,
+      sk_state: 7,
+      sk_shutdown: 0,
+      sk_reuse: 0,
+      sk_err: 0,
+      sk_rcvbuf: SYSCTL_RMEM_DEFAULT,
+      sk_sndbuf: SYSCTL_WMEM_DEFAULT,
+      sk_rcvtimeo: MAX_SCHEDULE_TIMEOUT,
+      sk_sndtimeo: MAX_SCHEDULE_TIMEOUT,
+      sk_priority: 0,
+      sk_flags: new Set(),
+      sk_refcnt: 1,
+      sk_wq: new WaitQueueHead(),
+      sk_lingertime: 0,
+      sk_userlocks: 0,
+      sk_lock: { owned: false },
+      sk_backlog: [],
+      sk_filter: null,
+    };
+  }
+  /* sk_prot_alloc(prot, priority | __GFP_ZERO, family): the fields that do not start at zero */
+  const sk = prot.obj_alloc();
+  sk.sk_family = family;
+  sk.sk_prot = prot;
+  sk.sk_state = 7;
+  sk.sk_rcvbuf = SYSCTL_RMEM_DEFAULT;
+  sk.sk_sndbuf = SYSCTL_WMEM_DEFAULT;
+  sk.sk_rcvtimeo = MAX_SCHEDULE_TIMEOUT;
+  sk.sk_sndtimeo = MAX_SCHEDULE_TIMEOUT;
+  sk.sk_flags = new Set();
+  sk.sk_refcnt = 1;
+  sk.sk_wq = new WaitQueueHead();
+  return sk;
 }
 
 /** sk_free(sk): drop the sock and its module reference. */

@@ -25,7 +25,7 @@ import * as SIO from "../../include/uapi/sockios.js";
 import { ETH_P_IP } from "../core/skbuff.js";
 import type { Msghdr } from "../core/msghdr.js";
 import { loopback_init } from "../../drivers/net/loopback.js";
-import { inet_sk, inet_sk_defaults, type InetSock } from "./inet_sock.js";
+import { inet_sk, inet_sk_init, type InetSock } from "./inet_sock.js";
 import { TCP_CLOSE, TCP_LISTEN, TCP_SYN_SENT, TCPF_CLOSE, TCPF_LISTEN, TCPF_SYN_RECV, TCPF_SYN_SENT } from "./tcp_states.js";
 import { proc_net_tcp, tcp_prot } from "./tcp_ipv4.js";
 import { tcp_poll } from "./tcp.js";
@@ -421,7 +421,7 @@ async function inet_create(net: unknown, sock: Socket, protocol: number, kern: n
   if (!sk) return -ENOBUFS;
   if (answer.flags & INET_PROTOSW_REUSE) sk.sk_reuse = 1; /* SK_CAN_REUSE */
   const inet = sk as InetSock;
-  Object.assign(inet, inet_sk_defaults(current().cred.fsuid, sock.inode.ino));
+  inet_sk_init(inet, current().cred.fsuid, sock.inode.ino);
   if (sock.type === SOCK_RAW) {
     inet.inet_num = protocol;
     if (protocol === IPPROTO_RAW) inet.hdrincl = true;

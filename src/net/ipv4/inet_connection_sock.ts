@@ -8,7 +8,7 @@ import { current } from "../../kernel/sched/task.js";
 import { signal_pending } from "../../kernel/signal.js";
 import { jiffies, TimerList } from "../../kernel/time/timer.js";
 import { lock_sock, release_sock, sk_alloc, sk_wait_event, sock_intr_errno, sock_orphan, sock_put, sock_rcvtimeo, type Sock } from "../core/sock.js";
-import { inet_sk_defaults } from "./inet_sock.js";
+import { inet_sk_init } from "./inet_sock.js";
 import type { TcpSock } from "../../include/linux/tcp.js";
 import type { InetBindBucket } from "../../include/net/inet_hashtables.js";
 import { reqsk_queue_added, reqsk_queue_alloc, reqsk_queue_empty, reqsk_queue_removed, type RequestSock } from "../../include/net/request_sock.js";
@@ -189,7 +189,7 @@ export function inet_csk_clone_lock(sk: TcpSock, req: RequestSock): TcpSock | nu
   /* sk_clone_lock(): a sock of the same protocol with the listener's socket-level and IP options */
   const newsk = sk_alloc(null, sk.sk_family, 0, sk.sk_prot, 0) as TcpSock | null;
   if (!newsk) return null;
-  Object.assign(newsk, inet_sk_defaults(sk.sk_uid, 0));
+  inet_sk_init(newsk, sk.sk_uid, 0);
   for (const f of CLONED) (newsk as unknown as Record<string, unknown>)[f] = sk[f];
   for (const flag of sk.sk_flags) if (flag !== "SOCK_DONE") newsk.sk_flags.add(flag);
   tcp_init_sock(newsk);

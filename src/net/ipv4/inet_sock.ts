@@ -65,37 +65,39 @@ export interface InetSock extends Sock {
   sk_kaddr?: number;
 }
 
-/** The IPv4 fields of a new sock (inet_create): unbound, IP_PMTUDISC_WANT, default TTLs. */
-export function inet_sk_defaults(uid: number, ino: number): Omit<InetSock, keyof Sock> {
-  return {
-    inet_rcv_saddr: 0,
-    inet_saddr: 0,
-    inet_num: 0,
-    inet_daddr: 0,
-    inet_dport: 0,
-    inet_id: 0,
-    uc_ttl: -1,
-    uc_index: 0,
-    tos: 0,
-    min_ttl: 0,
-    mc_ttl: 1,
-    pmtudisc: IP_PMTUDISC_WANT,
-    recverr: false,
-    hdrincl: false,
-    freebind: false,
-    transparent: false,
-    mc_loop: true,
-    mc_all: true,
-    nodefrag: false,
-    bind_address_no_port: false,
-    recverr_rfc4884: false,
-    cmsg_flags: 0,
-    sk_receive_queue: [],
-    sk_rmem_alloc: 0,
-    sk_drops: 0,
-    sk_uid: uid,
-    sk_ino: ino,
-  };
+/**
+ * The IPv4 fields of a new sock (inet_create, and a child in inet_csk_clone_lock): unbound,
+ * IP_PMTUDISC_WANT, default TTLs. Set one by one, in the same order for every sock, so that a sock
+ * that grows them (UDP, raw) takes one shape and one that has them (TCP's TcpSockSlab) keeps its own.
+ */
+export function inet_sk_init(inet: InetSock, uid: number, ino: number): void {
+  inet.inet_rcv_saddr = 0;
+  inet.inet_saddr = 0;
+  inet.inet_num = 0;
+  inet.inet_daddr = 0;
+  inet.inet_dport = 0;
+  inet.inet_id = 0;
+  inet.uc_ttl = -1;
+  inet.uc_index = 0;
+  inet.tos = 0;
+  inet.min_ttl = 0;
+  inet.mc_ttl = 1;
+  inet.pmtudisc = IP_PMTUDISC_WANT;
+  inet.recverr = false;
+  inet.hdrincl = false;
+  inet.freebind = false;
+  inet.transparent = false;
+  inet.mc_loop = true;
+  inet.mc_all = true;
+  inet.nodefrag = false;
+  inet.bind_address_no_port = false;
+  inet.recverr_rfc4884 = false;
+  inet.cmsg_flags = 0;
+  inet.sk_receive_queue = [];
+  inet.sk_rmem_alloc = 0;
+  inet.sk_drops = 0;
+  inet.sk_uid = uid;
+  inet.sk_ino = ino;
 }
 
 export function inet_sk(sk: Sock): InetSock {

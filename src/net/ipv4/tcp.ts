@@ -24,7 +24,7 @@ import { sk_stream_error, sk_stream_is_writeable, sk_stream_memory_free, sk_stre
 import { tcp_sk, type TcpSock } from "../../include/linux/tcp.js";
 import { inet_csk_ack_scheduled, ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2, inet_csk_in_pingpong_mode, inet_csk_enter_pingpong_mode, inet_csk_exit_pingpong_mode, inet_csk_delack_init, ICSK_ACK_NOW } from "../../include/net/inet_connection_sock.js";
 import { after, before, MAX_TCP_HEADER, MAX_TCP_WINDOW, seq_add, sysctl_tcp_fin_timeout, sysctl_tcp_rmem, sysctl_tcp_wmem, TCP_INFINITE_SSTHRESH, TCP_INIT_CWND, TCP_KEEPALIVE_INTVL, TCP_KEEPALIVE_PROBES, TCP_KEEPALIVE_TIME, TCP_MIN_MSS, TCP_MSS_DEFAULT, TCP_SKB_CB, TCP_TIMEOUT_INIT } from "../../include/net/tcp.js";
-import { reqsk_queue_alloc, reqsk_queue_empty } from "../../include/net/request_sock.js";
+import { reqsk_queue_empty } from "../../include/net/request_sock.js";
 import { TCP_CLOSE, TCP_CLOSE_WAIT, TCP_ESTABLISHED, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_LAST_ACK, TCP_LISTEN, TCP_SYN_RECV, TCP_SYN_SENT, TCP_TIME_WAIT, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCPF_CLOSE_WAIT, TCPF_ESTABLISHED, TCPF_FIN_WAIT1, TCPF_FIN_WAIT2, TCPF_SYN_RECV, TCPF_SYN_SENT, TCPF_CLOSING, TCPF_LAST_ACK } from "./tcp_states.js";
 import { mib } from "./snmp.js";
 import { inet_csk_destroy_sock, inet_csk_listen_stop, inet_csk_reset_keepalive_timer } from "./inet_connection_sock.js";
@@ -102,95 +102,31 @@ export function tcp_done(sk: TcpSock): void {
 
 /**
  * tcp_init_sock(sk): a TCP socket's defaults: RTO 1 s, cwnd 10, MSS 536 until connected, buffers
- * of tcp_wmem[1] and tcp_rmem[1] (16 KiB, 128 KiB), and empty queues. Also used on a clone, so it
- * sets every TCP field afresh.
+ * of tcp_wmem[1] and tcp_rmem[1] (16 KiB, 128 KiB). As on Linux it sets only what does not start
+ * at zero: the sock comes zeroed from sk_alloc (a TcpSockSlab, tcp_prot.obj_alloc), its queues
+ * empty, for a new socket and for a listener's child alike.
  */
 export function tcp_init_sock(sk: Sock): void {
   const tp = sk as TcpSock;
-  Object.assign(tp, {
-    icsk_accept_queue: reqsk_queue_alloc(),
-    icsk_bind_hash: null,
-    icsk_timeout: 0,
-    icsk_rto: TCP_TIMEOUT_INIT,
-    icsk_pmtu_cookie: 0,
-    icsk_ca_state: 0,
-    icsk_retransmits: 0,
-    icsk_pending: 0,
-    icsk_backoff: 0,
-    icsk_syn_retries: 0,
-    icsk_probes_out: 0,
-    icsk_ack: { pending: 0, quick: 0, pingpong: 0, retry: 0, ato: 0, timeout: 0, lrcvtime: 0, last_seg_size: 0, rcv_mss: 0 },
-    icsk_user_timeout: 0,
-    sk_ack_backlog: 0,
-    sk_max_ack_backlog: 0,
-    tcp_header_len: 20,
-    segs_in: 0,
-    data_segs_in: 0,
-    rcv_nxt: 0,
-    copied_seq: 0,
-    rcv_wup: 0,
-    snd_nxt: 0,
-    segs_out: 0,
-    data_segs_out: 0,
-    bytes_sent: 0,
-    bytes_acked: 0,
-    bytes_received: 0,
-    bytes_retrans: 0,
-    snd_una: 0,
-    snd_sml: 0,
-    rcv_tstamp: 0,
-    lsndtime: 0,
-    tsoffset: 0,
-    snd_wl1: 0,
-    snd_wnd: 0,
-    max_window: 0,
-    mss_cache: TCP_MSS_DEFAULT,
-    window_clamp: 0,
-    rcv_ssthresh: 0,
-    advmss: 0,
-    nonagle: 0,
-    srtt_us: 0,
-    mdev_us: (TCP_TIMEOUT_INIT * 1e6) / HZ,
-    mdev_max_us: 0,
-    rttvar_us: 0,
-    rtt_seq: 0,
-    packets_out: 0,
-    retrans_out: 0,
-    max_packets_out: 0,
-    max_packets_seq: 0,
-    is_cwnd_limited: false,
-    reordering: 3,
-    snd_up: 0,
-    rx_opt: { ts_recent_stamp: 0, ts_recent: 0, rcv_tsval: 0, rcv_tsecr: 0, saw_tstamp: false, tstamp_ok: false, dsack: false, wscale_ok: false, sack_ok: false, snd_wscale: 0, rcv_wscale: 0, user_mss: 0, mss_clamp: TCP_MSS_DEFAULT },
-    snd_ssthresh: TCP_INFINITE_SSTHRESH,
-    snd_cwnd: TCP_INIT_CWND,
-    snd_cwnd_cnt: 0,
-    snd_cwnd_clamp: 0xffffffff,
-    snd_cwnd_stamp: 0,
-    delivered: 0,
-    rcv_wnd: 0,
-    write_seq: 0,
-    pushed_seq: 0,
-    lost_out: 0,
-    sacked_out: 0,
-    retrans_stamp: 0,
-    total_retrans: 0,
-    keepalive_time: TCP_KEEPALIVE_TIME,
-    keepalive_intvl: TCP_KEEPALIVE_INTVL,
-    keepalive_probes: TCP_KEEPALIVE_PROBES,
-    linger2: 0,
-    rcv_rtt_last_tsecr: 0,
-    sk_write_queue: [],
-    tcp_rtx_queue: [],
-    sk_wmem_queued: 0,
-    out_of_order_queue: [],
-    tcp_parent: null,
-    sk_receive_queue: [],
-    sk_rmem_alloc: 0,
-    sk_kaddr: slab_kaddr("tcp"),
-  } satisfies Partial<TcpSock>);
   tcp_init_xmit_timers(tp);
-  inet_csk_delack_init(tp);
+  tp.icsk_rto = TCP_TIMEOUT_INIT;
+  tp.mdev_us = (TCP_TIMEOUT_INIT * 1e6) / HZ;
+  /* So many TCP implementations out there (incorrectly) count the initial SYN frame in their
+   * delayed-ACK and congestion control algorithms that we must have the following bandaid to
+   * talk efficiently to them.  -DaveM
+   */
+  tp.snd_cwnd = TCP_INIT_CWND;
+  /* See draft-stevens-tcpca-spec-01 for discussion of the initialization of these values. */
+  tp.snd_ssthresh = TCP_INFINITE_SSTHRESH;
+  tp.snd_cwnd_clamp = 0xffffffff;
+  tp.mss_cache = TCP_MSS_DEFAULT;
+  tp.rx_opt.mss_clamp = TCP_MSS_DEFAULT;
+  tp.tcp_header_len = 20;
+  tp.reordering = 3;
+  tp.keepalive_time = TCP_KEEPALIVE_TIME;
+  tp.keepalive_intvl = TCP_KEEPALIVE_INTVL;
+  tp.keepalive_probes = TCP_KEEPALIVE_PROBES;
+  tp.sk_kaddr = slab_kaddr("tcp");
   tp.sk_sndbuf = sysctl_tcp_wmem[1];
   tp.sk_rcvbuf = sysctl_tcp_rmem[1];
 }

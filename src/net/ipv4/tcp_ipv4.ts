@@ -15,7 +15,7 @@ import { jiffies, jiffies_delta_to_clock_t, jiffies_to_clock_t } from "../../ker
 import { CHECKSUM_PARTIAL, skb_csum_unnecessary, type SkBuff } from "../core/skbuff.js";
 import { sk_add_backlog, sock_owned_by_user, type Proto, type Sock } from "../core/sock.js";
 import { secure_tcp_seq, secure_tcp_ts_off } from "../core/secure_seq.js";
-import type { TcpSock } from "../../include/linux/tcp.js";
+import { TcpSockSlab, type TcpSock } from "../../include/linux/tcp.js";
 import type { RequestSock } from "../../include/net/request_sock.js";
 import type { InetTimewaitSock } from "../../include/net/inet_timewait_sock.js";
 import { ICSK_TIME_LOSS_PROBE, ICSK_TIME_PROBE0, ICSK_TIME_REO_TIMEOUT, ICSK_TIME_RETRANS, inet_csk_in_pingpong_mode, sk_acceptq_is_full } from "../../include/net/inet_connection_sock.js";
@@ -403,6 +403,7 @@ export const tcp_prot: Proto = {
   unhash: inet_unhash,
   get_port: inet_csk_get_port,
   enter_memory_pressure: () => {},
+  obj_alloc: () => new TcpSockSlab(),
 };
 
 // ---- /proc/net/tcp ------------------------------------------------------------------------------
