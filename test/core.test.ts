@@ -6,6 +6,9 @@ import { print_tainted } from "../src/kernel/panic.js";
 import { strerror } from "../src/user/libc/strerror.js";
 import { EINVAL, ERANGE } from "../src/include/uapi/errno.js";
 import { VirtualClock } from "../src/kernel/time/clock.js";
+import { Mutex, mutex_is_locked, mutex_lock, mutex_trylock, mutex_unlock } from "../src/kernel/locking/mutex.js";
+import { run_as } from "../src/kernel/sched/task.js";
+import { boot } from "./helpers.js";
 
 describe("vsprintf()", () => {
   it("formats the tutorial's mypr_info prefix", () => {
@@ -72,5 +75,33 @@ describe("VirtualClock", () => {
     expect(c.now()).toBe(1e9);
     c.advanceToNextTimer();
     expect(fired).toEqual([1, 2]);
+  });
+});
+
+describe("struct mutex (kernel/locking/mutex.c)", () => {
+  it("gives a released lock to one of the waiters it wakes, never to two", async () => {
+    const k = boot();
+    const lock = new Mutex();
+    const [holder, a, b] = ["holder", "a", "b"].map((n) => k.new_task(n, k.init_task));
+    const held: string[] = [];
+    let inside = 0;
+    let most = 0;
+    run_as(holder, () => mutex_trylock(lock));
+    const waiter = (t: typeof a): Promise<void> =>
+      run_as(t, async () => {
+        await mutex_lock(lock);
+        most = Math.max(most, ++inside);
+        held.push(t.comm);
+        await Promise.resolve();
+        inside--;
+        mutex_unlock(lock);
+      });
+    const done = Promise.all([waiter(a), waiter(b)]);
+    await Promise.resolve();
+    run_as(holder, () => mutex_unlock(lock));
+    await done;
+    expect(most).toBe(1);
+    expect(held.sort()).toEqual(["a", "b"]);
+    expect(mutex_is_locked(lock)).toBe(false);
   });
 });

@@ -17,24 +17,31 @@ export function mutex_init(lock: Mutex): void {
 /** mutex_destroy(): a debugging aid in Linux; nothing to free here. */
 export function mutex_destroy(_lock: Mutex): void {}
 
+/**
+ * __mutex_trylock(): take the lock for `owner` if it is free. The waits below take it in the same
+ * step that finds it free, so two waiters woken together cannot both see it free and both take it.
+ */
+function __mutex_trylock(lock: Mutex, owner: Task): boolean {
+  if (lock.owner) return false;
+  lock.owner = owner;
+  return true;
+}
+
 /** mutex_trylock(): 1 when taken, 0 when someone holds it. */
 export function mutex_trylock(lock: Mutex): number {
-  if (lock.owner) return 0;
-  lock.owner = current();
-  return 1;
+  return __mutex_trylock(lock, current()) ? 1 : 0;
 }
 
 /** mutex_lock(): sleep uninterruptibly until the lock is free, then take it. */
 export async function mutex_lock(lock: Mutex): Promise<void> {
-  await wait_event(lock.wait, () => lock.owner === null);
-  lock.owner = current();
+  const me = current();
+  await wait_event(lock.wait, () => __mutex_trylock(lock, me));
 }
 
 /** mutex_lock_interruptible(): as mutex_lock(), or -EINTR when a signal arrives first. */
 export async function mutex_lock_interruptible(lock: Mutex): Promise<number> {
-  if (await wait_event_interruptible(lock.wait, () => lock.owner === null)) return -EINTR;
-  lock.owner = current();
-  return 0;
+  const me = current();
+  return (await wait_event_interruptible(lock.wait, () => __mutex_trylock(lock, me))) ? -EINTR : 0;
 }
 
 /** mutex_unlock(): release the lock and wake its waiters. */
