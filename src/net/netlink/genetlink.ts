@@ -43,7 +43,8 @@ function genl_state(k: Kernel = current().kernel): GenlState {
   return s;
 }
 
-export const genl_lock = (): Promise<void> => mutex_lock(genl_state().mutex);
+/** genl_lock(): take genl_mutex; a promise only when someone holds it. */
+export const genl_lock = (): void | Promise<void> => mutex_lock(genl_state().mutex);
 export const genl_unlock = (): void => mutex_unlock(genl_state().mutex);
 
 /** WARN_ON()'s location in genetlink.c and the frames under it. */
