@@ -10,7 +10,19 @@ export interface Loff {
   value: number;
 }
 
+/**
+ * What a kernel call that may sleep returns: the result itself when it did not sleep, a promise of
+ * it when it did. A call that never sleeps so costs no promise, as a C call costs no context switch.
+ */
 export type MaybeAsync<T> = T | Promise<T>;
+
+/**
+ * `fn(r)` now when `r` is a result, once it settles when `r` is a promise: the code after a call
+ * that may sleep, for a caller that itself sleeps only when the call did.
+ */
+export function then_or_now<T, U>(r: MaybeAsync<T>, fn: (v: T) => MaybeAsync<U>): MaybeAsync<U> {
+  return r instanceof Promise ? r.then(fn) : fn(r);
+}
 
 export interface FileOperations {
   owner?: Module | null;

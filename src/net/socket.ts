@@ -12,7 +12,7 @@ import { module_put, try_module_get, type Module } from "../kernel/module/module
 import { copy_from_user, copy_to_user, UserPtr } from "../kernel/uaccess.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Inode } from "../fs/inode.js";
-import { File, FMODE_READ, FMODE_WRITE, type FileOperations, type MaybeAsync } from "../fs/file.js";
+import { File, FMODE_READ, FMODE_WRITE, then_or_now, type FileOperations, type MaybeAsync } from "../fs/file.js";
 import { IovIter, msghdr_single, type Iovec, type Msghdr } from "./core/msghdr.js";
 import { proc_net_protocols_init, proto_list, sock_getsockopt, sock_setsockopt, type Sock } from "./core/sock.js";
 import { request_module } from "../kernel/kmod.js";
@@ -371,8 +371,8 @@ export function sys_getname(fd: number, uaddr: UserPtr, ulen: { value: number },
   return move_addr_to_user(addr, len, uaddr, ulen);
 }
 
-/** sendto(fd, buf, len, flags, addr, addrlen); sendmsg with an iovec array. */
-export async function sys_sendmsg(fd: number, iov: Iovec[], flags: number, uaddr: UserPtr | null, addrlen: number): Promise<number> {
+/** sendto(fd, buf, len, flags, addr, addrlen); sendmsg with an iovec array. A promise only if the family's sendmsg sleeps. */
+export function sys_sendmsg(fd: number, iov: Iovec[], flags: number, uaddr: UserPtr | null, addrlen: number): MaybeAsync<number> {
   const sock = sockfd_lookup(fd);
   if (typeof sock === "number") return sock;
   let name: Uint8Array | null = null;
@@ -386,20 +386,24 @@ export async function sys_sendmsg(fd: number, iov: Iovec[], flags: number, uaddr
   return sock_sendmsg(sock, msg);
 }
 
-/** recvfrom/recvmsg: the bytes received and the sender's address. */
-export async function sys_recvmsg(fd: number, iov: Iovec[], flags: number, uaddr: UserPtr | null, ulen: { value: number } | null): Promise<number | { n: number; flags: number }> {
+/**
+ * recvfrom/recvmsg: the bytes received and the sender's address (or -errno). A promise only if the
+ * family's recvmsg sleeps.
+ */
+export function sys_recvmsg(fd: number, iov: Iovec[], flags: number, uaddr: UserPtr | null, ulen: { value: number } | null): MaybeAsync<number | { n: number; flags: number }> {
   const sock = sockfd_lookup(fd);
   if (typeof sock === "number") return sock;
   const name = new Uint8Array(S.SOCKADDR_STORAGE_SIZE);
   const msg: Msghdr = { msg_name: name, msg_namelen: 0, msg_iter: new IovIter(iov), msg_flags: 0 };
   if (sock.file!.f_flags & O_NONBLOCK) flags |= S.MSG_DONTWAIT;
-  const n = await sock_recvmsg(sock, msg, flags);
-  if (n < 0) return n;
-  if (uaddr && ulen) {
-    const r = move_addr_to_user(name, msg.msg_namelen, uaddr, ulen);
-    if (r < 0) return r;
-  }
-  return { n, flags: msg.msg_flags };
+  return then_or_now(sock_recvmsg(sock, msg, flags), (n) => {
+    if (n < 0) return n;
+    if (uaddr && ulen) {
+      const r = move_addr_to_user(name, msg.msg_namelen, uaddr, ulen);
+      if (r < 0) return r;
+    }
+    return { n, flags: msg.msg_flags };
+  });
 }
 
 export async function sys_shutdown(fd: number, how: number): Promise<number> {

@@ -1,6 +1,7 @@
 // Mirrors kernel/locking/mutex.c: a sleeping lock with one owner. Waiters sleep on the mutex's
 // queue; mutex_unlock() wakes them and the first to run takes it.
 import { EINTR } from "../../include/uapi/errno.js";
+import type { MaybeAsync } from "../../fs/file.js";
 import { current, type Task } from "../sched/task.js";
 import { wait_event, wait_event_interruptible, WaitQueueHead } from "../sched/wait.js";
 
@@ -32,16 +33,24 @@ export function mutex_trylock(lock: Mutex): number {
   return __mutex_trylock(lock, current()) ? 1 : 0;
 }
 
-/** mutex_lock(): sleep uninterruptibly until the lock is free, then take it. */
-export async function mutex_lock(lock: Mutex): Promise<void> {
+/**
+ * mutex_lock(): take the lock, sleeping uninterruptibly until it is free. A free lock is taken at
+ * once, without a promise (__mutex_trylock_fast); only a caller that must sleep gets one.
+ */
+export function mutex_lock(lock: Mutex): void | Promise<void> {
   const me = current();
-  await wait_event(lock.wait, () => __mutex_trylock(lock, me));
+  if (__mutex_trylock(lock, me)) return;
+  return wait_event(lock.wait, () => __mutex_trylock(lock, me));
 }
 
-/** mutex_lock_interruptible(): as mutex_lock(), or -EINTR when a signal arrives first. */
-export async function mutex_lock_interruptible(lock: Mutex): Promise<number> {
+/**
+ * mutex_lock_interruptible(): as mutex_lock(), or -EINTR when a signal arrives first. 0 at once
+ * for a free lock; a promise only when it sleeps.
+ */
+export function mutex_lock_interruptible(lock: Mutex): MaybeAsync<number> {
   const me = current();
-  return (await wait_event_interruptible(lock.wait, () => __mutex_trylock(lock, me))) ? -EINTR : 0;
+  if (__mutex_trylock(lock, me)) return 0;
+  return wait_event_interruptible(lock.wait, () => __mutex_trylock(lock, me)).then((r) => (r ? -EINTR : 0));
 }
 
 /** mutex_unlock(): release the lock and wake its waiters. */

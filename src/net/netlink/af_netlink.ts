@@ -314,19 +314,32 @@ export function netlink_has_listeners(protocol: number, group: number): boolean 
   return [...(nl_table().socks.get(protocol)?.values() ?? [])].some((sk) => group >= 1 && group <= 32 && sk.groups & (1 << (group - 1)));
 }
 
-/** netlink_rcv_skb(): every message of one datagram to the kernel protocol, acking as 5.15 does. */
-async function netlink_rcv_skb(sk: NetlinkSock, data: Uint8Array, input: NetlinkInput): Promise<void> {
-  let off = 0;
+/**
+ * netlink_rcv_skb(): every message of one datagram from `off` on to the kernel protocol, acking
+ * as 5.15 does. A promise only when an input sleeps; the messages after it follow once it returns.
+ */
+function netlink_rcv_skb(sk: NetlinkSock, data: Uint8Array, input: NetlinkInput, off = 0): void | Promise<void> {
   while (off + NL.NLMSG_HDRLEN <= data.length) {
     const nlh = NL.nlmsg_parse_hdr(data, off);
     if (nlh.len < NL.NLMSG_HDRLEN || off + nlh.len > data.length) return;
     const msg = data.subarray(off, off + nlh.len);
     const extack: ExtAck = {};
-    let err = 0;
-    if (nlh.flags & NL.NLM_F_REQUEST && nlh.type >= NL.NLMSG_MIN_TYPE) err = await input(sk, nlh, msg, extack);
-    if (err !== -EINTR && (nlh.flags & NL.NLM_F_ACK || err)) netlink_ack(sk, msg, err, extack);
     off += NL.NLMSG_ALIGN(nlh.len);
+    let err: MaybeAsync<number> = 0;
+    if (nlh.flags & NL.NLM_F_REQUEST && nlh.type >= NL.NLMSG_MIN_TYPE) err = input(sk, nlh, msg, extack);
+    if (err instanceof Promise) {
+      return err.then((err) => {
+        netlink_rcv_ack(sk, nlh, msg, err, extack);
+        return netlink_rcv_skb(sk, data, input, off);
+      });
+    }
+    netlink_rcv_ack(sk, nlh, msg, err, extack);
   }
+}
+
+/** netlink_rcv_skb()'s ack: none after -EINTR (a dump started), else on NLM_F_ACK or an error. */
+function netlink_rcv_ack(sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, err: number, extack: ExtAck): void {
+  if (err !== -EINTR && (nlh.flags & NL.NLM_F_ACK || err)) netlink_ack(sk, msg, err, extack);
 }
 
 function netlink_release(sock: Socket): number {
@@ -387,7 +400,8 @@ function netlink_getname(sock: Socket, addr: Uint8Array, peer: number): number {
   return NL.SOCKADDR_NL_SIZE;
 }
 
-async function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): Promise<number> {
+/** netlink_sendmsg(): to a socket's queue, or through the kernel protocol's input (a promise only if that sleeps). */
+function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): MaybeAsync<number> {
   const nlk = nlk_sk(sock.sk!);
   let dst = nlk.dst_portid;
   if (msg.msg_name && msg.msg_namelen) {
@@ -406,7 +420,8 @@ async function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): Promise<
     if (kern) {
       /* netlink_unicast_kernel(): netlink_deliver_tap_kernel, then the protocol's input */
       netlink_deliver_tap(nlk.sk_protocol, data, true);
-      await netlink_rcv_skb(nlk, data, kern.input);
+      const slept = netlink_rcv_skb(nlk, data, kern.input);
+      if (slept) return slept.then(() => len);
     }
     return len;
   }
@@ -416,16 +431,22 @@ async function netlink_sendmsg(sock: Socket, msg: Msghdr, len: number): Promise<
   return r < 0 ? r : len;
 }
 
-async function netlink_recvmsg(sock: Socket, msg: Msghdr, len: number, flags: number): Promise<number> {
+/**
+ * netlink_recvmsg(): the first queued datagram, sleeping for one (skb_recv_datagram); a promise
+ * only when it sleeps, for a datagram or for the dump it continues.
+ */
+function netlink_recvmsg(sock: Socket, msg: Msghdr, len: number, flags: number): MaybeAsync<number> {
   const nlk = nlk_sk(sock.sk!);
-  while (nlk.queue.length === 0) {
+  if (nlk.queue.length === 0) {
     const err = sock_error(nlk);
     if (err) return err;
     if (flags & MSG_DONTWAIT || nlk.sk_rcvtimeo === 0) return -EAGAIN;
     const timeo = nlk.sk_rcvtimeo === MAX_SCHEDULE_TIMEOUT ? Number.MAX_SAFE_INTEGER : nlk.sk_rcvtimeo;
-    const r = await wait_event_interruptible_timeout(nlk.sk_wq, () => nlk.queue.length > 0 || nlk.sk_err !== 0, timeo);
-    if (r < 0) return r;
-    if (r === 0) return -EAGAIN;
+    return wait_event_interruptible_timeout(nlk.sk_wq, () => nlk.queue.length > 0 || nlk.sk_err !== 0, timeo).then((r) => {
+      if (r < 0) return r;
+      if (r === 0) return -EAGAIN;
+      return netlink_recvmsg(sock, msg, len, flags);
+    });
   }
   const d = nlk.queue[0];
   if (!(flags & MSG_PEEK)) {
@@ -442,8 +463,9 @@ async function netlink_recvmsg(sock: Socket, msg: Msghdr, len: number, flags: nu
     msg.msg_name.set(sockaddr_nl(d.from, 0));
     msg.msg_namelen = NL.SOCKADDR_NL_SIZE;
   }
-  if (nlk.cb && nlk.rmem <= nlk.sk_rcvbuf / 2) await netlink_dump(nlk);
-  return flags & MSG_TRUNC ? d.data.length : copied;
+  const ret = flags & MSG_TRUNC ? d.data.length : copied;
+  if (nlk.cb && nlk.rmem <= nlk.sk_rcvbuf / 2) return netlink_dump(nlk).then(() => ret);
+  return ret;
 }
 
 function netlink_setsockopt(sock: Socket, level: number, optname: number, optval: SockPtr, optlen: number): number {

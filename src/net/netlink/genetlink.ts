@@ -18,6 +18,7 @@ import { __nlmsg_parse, type NlattrTable } from "../../lib/nlattr.js";
 import { DEFINE_IDR, GFP_KERNEL, idr_alloc_cyclic, idr_find, idr_for_each, idr_remove, type IDR } from "../../lib/idr.js";
 import { capable, CAP_NET_ADMIN } from "../../kernel/capability.js";
 import { Mutex, mutex_lock, mutex_unlock } from "../../kernel/locking/mutex.js";
+import { then_or_now, type MaybeAsync } from "../../fs/file.js";
 import { current } from "../../kernel/sched/task.js";
 import { printk } from "../../kernel/printk/printk.js";
 import type { Kernel } from "../../kernel/kernel.js";
@@ -43,7 +44,8 @@ function genl_state(k: Kernel = current().kernel): GenlState {
   return s;
 }
 
-export const genl_lock = (): Promise<void> => mutex_lock(genl_state().mutex);
+/** genl_lock(): take genl_mutex; a promise only when someone holds it. */
+export const genl_lock = (): void | Promise<void> => mutex_lock(genl_state().mutex);
 export const genl_unlock = (): void => mutex_unlock(genl_state().mutex);
 
 /** WARN_ON()'s location in genetlink.c and the frames under it. */
@@ -242,8 +244,8 @@ async function genl_family_rcv_msg_dumpit(family: GenlFamily, sk: NetlinkSock, n
   return err;
 }
 
-/** genl_family_rcv_msg_doit() */
-async function genl_family_rcv_msg_doit(family: GenlFamily, sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, extack: ExtAck, ops: GenlOps, hdrlen: number): Promise<number> {
+/** genl_family_rcv_msg_doit(): pre_doit, the op's doit, post_doit; a promise only if one of them sleeps. */
+function genl_family_rcv_msg_doit(family: GenlFamily, sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, extack: ExtAck, ops: GenlOps, hdrlen: number): MaybeAsync<number> {
   if (!ops.doit) return -EOPNOTSUPP;
   const attrs = genl_family_rcv_msg_attrs_parse(msg, extack, ops, hdrlen, GENL_DONT_VALIDATE_STRICT);
   if (typeof attrs === "number") return attrs;
@@ -258,17 +260,17 @@ async function genl_family_rcv_msg_doit(family: GenlFamily, sk: NetlinkSock, nlh
     extack,
     skb: msg,
   };
-  if (family.pre_doit) {
-    const err = await family.pre_doit(ops, msg, info);
-    if (err) return err;
-  }
-  const err = await ops.doit(msg, info);
-  family.post_doit?.(ops, msg, info);
-  return err;
+  const doit = (): MaybeAsync<number> =>
+    then_or_now(ops.doit!(msg, info), (err) => {
+      family.post_doit?.(ops, msg, info);
+      return err;
+    });
+  if (!family.pre_doit) return doit();
+  return then_or_now(family.pre_doit(ops, msg, info), (err) => (err ? err : doit()));
 }
 
-/** genl_family_rcv_msg() */
-async function genl_family_rcv_msg(family: GenlFamily, sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, extack: ExtAck): Promise<number> {
+/** genl_family_rcv_msg(): the op for the command, as a dump or a doit. */
+function genl_family_rcv_msg(family: GenlFamily, sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, extack: ExtAck): MaybeAsync<number> {
   const hdrlen = G.GENL_HDRLEN + family.hdrsize;
   if (nlh.len < NL.NLMSG_HDRLEN + hdrlen) return -EINVAL;
   const ops = genl_get_cmd(msg[NL.NLMSG_HDRLEN], family);
@@ -278,14 +280,20 @@ async function genl_family_rcv_msg(family: GenlFamily, sk: NetlinkSock, nlh: Nlm
   return genl_family_rcv_msg_doit(family, sk, nlh, msg, extack, ops, hdrlen);
 }
 
-/** genl_rcv_msg(): one request; -ENOENT for an unknown family id. */
-async function genl_rcv_msg(sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, extack: ExtAck): Promise<number> {
+/**
+ * genl_rcv_msg(): one request, under genl_mutex unless the family has parallel_ops; -ENOENT for an
+ * unknown family id. A promise only when it sleeps: on the mutex, or in the op.
+ */
+function genl_rcv_msg(sk: NetlinkSock, nlh: Nlmsghdr, msg: Uint8Array, extack: ExtAck): MaybeAsync<number> {
   const family = genl_family_find_byid(nlh.type);
   if (!family) return -ENOENT;
-  if (!family.parallel_ops) await genl_lock();
-  const err = await genl_family_rcv_msg(family, sk, nlh, msg, extack);
-  if (!family.parallel_ops) genl_unlock();
-  return err;
+  if (family.parallel_ops) return genl_family_rcv_msg(family, sk, nlh, msg, extack);
+  return then_or_now(genl_lock(), () =>
+    then_or_now(genl_family_rcv_msg(family, sk, nlh, msg, extack), (err) => {
+      genl_unlock();
+      return err;
+    }),
+  );
 }
 
 /* ---- the controller family, nlctrl ---- */
@@ -363,8 +371,11 @@ function ctrl_dumpfamily(skb: NL.NlBuf, cb: NetlinkCallback): number {
   return skb.len;
 }
 
-/** ctrl_getfamily(): by CTRL_ATTR_FAMILY_ID, or by name (trying net-pf-16-proto-16-family-NAME). */
-async function ctrl_getfamily(_skb: Uint8Array, info: GenlInfo): Promise<number> {
+/**
+ * ctrl_getfamily(): by CTRL_ATTR_FAMILY_ID, or by name (trying net-pf-16-proto-16-family-NAME).
+ * A promise only when it loads a module.
+ */
+function ctrl_getfamily(_skb: Uint8Array, info: GenlInfo): MaybeAsync<number> {
   let res: GenlFamily | null = null;
   let err = -EINVAL;
   const id_attr = info.attrs[G.CTRL_ATTR_FAMILY_ID];
@@ -376,14 +387,22 @@ async function ctrl_getfamily(_skb: Uint8Array, info: GenlInfo): Promise<number>
   if (name_attr) {
     const name = nla_strscpy(name_attr, name_attr.data.length + 1);
     res = genl_family_find_byname(name);
-    if (!res) {
-      genl_unlock();
-      await request_module(`net-pf-${PF_NETLINK}-proto-${NL.NETLINK_GENERIC}-family-${name}`);
-      await genl_lock();
-      res = genl_family_find_byname(name);
-    }
+    if (!res) return ctrl_request_family(name).then((res) => ctrl_getfamily_reply(res, -ENOENT, info));
     err = -ENOENT;
   }
+  return ctrl_getfamily_reply(res, err, info);
+}
+
+/** ctrl_getfamily() with no family of that name: load its module without genl_mutex, then look again. */
+async function ctrl_request_family(name: string): Promise<GenlFamily | null> {
+  genl_unlock();
+  await request_module(`net-pf-${PF_NETLINK}-proto-${NL.NETLINK_GENERIC}-family-${name}`);
+  await genl_lock();
+  return genl_family_find_byname(name);
+}
+
+/** The end of ctrl_getfamily(): the family's description to the requester, or `err` without one. */
+function ctrl_getfamily_reply(res: GenlFamily | null, err: number, info: GenlInfo): number {
   if (!res) return err;
   const msg = genlmsg_new(NLMSG_GOODSIZE);
   if (ctrl_fill_info(res, info.snd_portid, info.snd_seq, 0, msg, G.CTRL_CMD_NEWFAMILY) < 0) return -ENOMEM;

@@ -12,6 +12,7 @@ import { strerror } from "../../libc/strerror.js";
 import { close, time } from "../../libc/unistd.js";
 import { AF_NETLINK, bind, getsockname, MSG_PEEK, MSG_TRUNC, recvmsg, send, sendmsg, setsockopt, SOCK_CLOEXEC, SOCK_RAW, socket, SOL_SOCKET, SO_RCVBUF, SO_SNDBUF, type MsgHdr } from "../../libc/socket.js";
 import { EAGAIN, EINTR, EMSGSIZE, ENOBUFS, ENODATA, ENOENT, EOPNOTSUPP } from "../../../include/uapi/errno.js";
+import type { MaybeAsync } from "../../../fs/file.js";
 import {
   NETLINK_EXT_ACK,
   NLA_HDRLEN,
@@ -113,7 +114,7 @@ export async function rtnl_open_byproto(rth: rtnl_handle, subscriptions: number,
 export const rtnl_handle_new = (): rtnl_handle => ({ fd: -1, local: sockaddr_nl.netlink(), peer: sockaddr_nl.netlink(), seq: 0, dump: 0, proto: 0 });
 
 /** rtnl_send(rth, buf, len) */
-export const rtnl_send = (rth: rtnl_handle, buf: Uint8Array, len: number): Promise<number> => send(rth.fd, buf, len, 0);
+export const rtnl_send = (rth: rtnl_handle, buf: Uint8Array, len: number): MaybeAsync<number> => send(rth.fd, buf, len, 0);
 
 /** __rtnl_recvmsg(): recvmsg, retried on EINTR/EAGAIN; the length or -errno after a message. */
 async function __rtnl_recvmsg(fd: number, msg: MsgHdr, flags: number): Promise<number> {
