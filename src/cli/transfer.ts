@@ -4,6 +4,7 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { basename, join } from "node:path";
 import { strerror } from "../user/libc/strerror.js";
+import { EIO } from "../include/uapi/errno.js";
 import { constants } from "node:os";
 
 /** tcpdump 4.99's options that take an argument (its getopt string). */
@@ -110,5 +111,5 @@ function is_host_dir(path: string): boolean {
 /** The errno of a host file-system error (Linux numbers, the same as the machine's); EIO if none. */
 function errno_of_host(e: unknown): number {
   const code = (e as NodeJS.ErrnoException).code;
-  return (code && (constants.errno as Record<string, number>)[code]) || 5;
+  return (code && (constants.errno as Record<string, number>)[code]) || EIO;
 }

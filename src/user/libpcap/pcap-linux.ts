@@ -11,7 +11,8 @@ import { ioctl, close } from "../libc/unistd.js";
 import { libc } from "../libc/state.js";
 import { strerror } from "../libc/strerror.js";
 import { ifr_family_get, ifr_int_get, ifr_name_set, ifreq_alloc, SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGSTAMP_OLD } from "../../include/uapi/sockios.js";
-import { ARPHRD_LOOPBACK, ARPHRD_NETLINK, ETH_P_ALL } from "../../include/uapi/if_ether.js";
+import { ARPHRD_ETHER, ARPHRD_LOOPBACK, ARPHRD_NETLINK, ETH_P_ALL } from "../../include/uapi/if_ether.js";
+import { EACCES, EINTR, ENETDOWN, ENODEV, EPERM } from "../../include/uapi/errno.js";
 import { make_sockaddr_ll, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC, PACKET_OUTGOING, PACKET_STATISTICS, parse_sockaddr_ll, SOCKADDR_LL_SIZE, SOL_PACKET } from "../../include/uapi/if_packet.js";
 import { sock_fprog_encode, type SockFilter } from "../../include/uapi/filter.js";
 import { DLT_EN10MB, DLT_NETLINK, MAXIMUM_SNAPLEN, SLL_HDR_LEN, type PcapPkthdr } from "./pcap.js";
@@ -71,7 +72,7 @@ async function iface_get_arptype(fd: number, device: string): Promise<number | {
   const ifr = ifreq_alloc();
   ifr_name_set(ifr, device);
   if ((await ioctl(fd, SIOCGIFHWADDR, ifr)) < 0) {
-    const status = libc().errno === 19 /* ENODEV */ ? PCAP_ERROR_NO_SUCH_DEVICE : PCAP_ERROR;
+    const status = libc().errno === ENODEV ? PCAP_ERROR_NO_SUCH_DEVICE : PCAP_ERROR;
     return { status, errbuf: errno_text("SIOCGIFHWADDR") };
   }
   return ifr_family_get(ifr);
@@ -86,7 +87,7 @@ export async function pcap_open_live(device: string, snaplen: number, promisc: b
   let fd = await S.socket(S.PF_PACKET, S.SOCK_RAW, 0);
   if (fd < 0) {
     const e = libc().errno;
-    return { status: e === 1 || e === 13 ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR, errbuf: errno_text("socket") };
+    return { status: e === EPERM || e === EACCES ? PCAP_ERROR_PERM_DENIED : PCAP_ERROR, errbuf: errno_text("socket") };
   }
   const fail = (status: number, errbuf: string): { status: number; errbuf: string } => (close(fd), { status, errbuf });
   const arptype = await iface_get_arptype(fd, device);
@@ -96,7 +97,7 @@ export async function pcap_open_live(device: string, snaplen: number, promisc: b
   if (arptype === ARPHRD_NETLINK) {
     linktype = DLT_NETLINK;
     cooked = true;
-  } else if (arptype === ARPHRD_LOOPBACK || arptype === 1) {
+  } else if (arptype === ARPHRD_LOOPBACK || arptype === ARPHRD_ETHER) {
     linktype = DLT_EN10MB;
   } else {
     return fail(PCAP_ERROR, `arptype ${arptype} not supported by libpcap - falling back to cooked socket`);
@@ -114,7 +115,7 @@ export async function pcap_open_live(device: string, snaplen: number, promisc: b
   const soerr = new Uint8Array(4);
   if ((await S.getsockopt(fd, S.SOL_SOCKET, S.SO_ERROR, soerr, { value: 4 })) < 0) return fail(PCAP_ERROR, errno_text("getsockopt (SO_ERROR)"));
   const err = new DataView(soerr.buffer).getInt32(0, true);
-  if (err === 100 /* ENETDOWN */) return fail(PCAP_ERROR_IFACE_NOT_UP, "");
+  if (err === ENETDOWN) return fail(PCAP_ERROR_IFACE_NOT_UP, "");
   if (err) return fail(PCAP_ERROR, `bind: ${strerror(err)}`);
   if (promisc) {
     const mr = new Uint8Array(16);
@@ -173,8 +174,8 @@ async function pcap_read_packet(p: Pcap, cb: PcapHandler): Promise<number> {
   const n = await S.recvfrom(p.fd, buf, buf.length, S.MSG_TRUNC, from, fromlen);
   if (n < 0) {
     const e = libc().errno;
-    if (e === 4 /* EINTR */) return p.break_loop ? PCAP_ERROR_BREAK : 0;
-    p.errbuf = e === 100 /* ENETDOWN */ ? "The interface went down" : e === 19 /* ENODEV */ ? "The interface disappeared" : errno_text("recvfrom");
+    if (e === EINTR) return p.break_loop ? PCAP_ERROR_BREAK : 0;
+    p.errbuf = e === ENETDOWN ? "The interface went down" : e === ENODEV ? "The interface disappeared" : errno_text("recvfrom");
     return PCAP_ERROR;
   }
   const sll = parse_sockaddr_ll(from);
