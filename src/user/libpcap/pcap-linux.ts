@@ -63,6 +63,8 @@ export interface Pcap {
   break_loop: boolean;
   errbuf: string;
   stat: PcapStat;
+  /** handle->buffer: every packet is read into it (the cooked header's room, then the snapshot). */
+  buffer: Uint8Array;
 }
 
 const errno_text = (what: string): string => `${what}: ${strerror(libc().errno)}`;
@@ -124,7 +126,8 @@ export async function pcap_open_live(device: string, snaplen: number, promisc: b
     dv.setUint16(4, PACKET_MR_PROMISC, true);
     if ((await S.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mr, mr.length)) < 0) return fail(PCAP_ERROR, errno_text("setsockopt (PACKET_ADD_MEMBERSHIP)"));
   }
-  return { fd, device, linktype, snapshot: snaplen > 0 && snaplen < MAXIMUM_SNAPLEN ? snaplen : MAXIMUM_SNAPLEN, cooked, ifindex, fcode: null, break_loop: false, errbuf: "", stat: { ps_recv: 0, ps_drop: 0 } };
+  const snapshot = snaplen > 0 && snaplen < MAXIMUM_SNAPLEN ? snaplen : MAXIMUM_SNAPLEN;
+  return { fd, device, linktype, snapshot, cooked, ifindex, fcode: null, break_loop: false, errbuf: "", stat: { ps_recv: 0, ps_drop: 0 }, buffer: new Uint8Array(SLL_HDR_LEN + snapshot) };
 }
 
 /** pcap_setfilter(): into the kernel on a raw socket (struct sock_fprog, then the program), kept here for a cooked one. */
@@ -161,6 +164,7 @@ function sll_header(from: ReturnType<typeof parse_sockaddr_ll>): Uint8Array {
   return h;
 }
 
+/** A packet handler; `bytes` is the handle's buffer, valid until the handler returns (as in libpcap). */
 export type PcapHandler = (h: PcapPkthdr, bytes: Uint8Array) => void | Promise<void>;
 
 /**
@@ -168,10 +172,11 @@ export type PcapHandler = (h: PcapPkthdr, bytes: Uint8Array) => void | Promise<v
  * outgoing copy, or refused by the filter), or a status.
  */
 async function pcap_read_packet(p: Pcap, cb: PcapHandler): Promise<number> {
-  const buf = new Uint8Array(p.snapshot);
+  /* read behind room for the cooked header, as libpcap reads at handle->buffer + handle->offset */
+  const offset = p.cooked ? SLL_HDR_LEN : 0;
   const from = new Uint8Array(SOCKADDR_LL_SIZE);
   const fromlen = { value: SOCKADDR_LL_SIZE };
-  const n = await S.recvfrom(p.fd, buf, buf.length, S.MSG_TRUNC, from, fromlen);
+  const n = await S.recvfrom(p.fd, p.buffer.subarray(offset), p.snapshot, S.MSG_TRUNC, from, fromlen);
   if (n < 0) {
     const e = libc().errno;
     if (e === EINTR) return p.break_loop ? PCAP_ERROR_BREAK : 0;
@@ -181,15 +186,9 @@ async function pcap_read_packet(p: Pcap, cb: PcapHandler): Promise<number> {
   const sll = parse_sockaddr_ll(from);
   /* linux_check_direction(): lo's outgoing copies come back as incoming ones */
   if (sll.sll_pkttype === PACKET_OUTGOING && sll.sll_ifindex === p.ifindex && sll.sll_hatype === ARPHRD_LOOPBACK) return 0;
-  let data = buf.subarray(0, Math.min(n, buf.length));
-  let len = n;
-  if (p.cooked) {
-    const withhdr = new Uint8Array(SLL_HDR_LEN + data.length);
-    withhdr.set(sll_header(sll));
-    withhdr.set(data, SLL_HDR_LEN);
-    data = withhdr.subarray(0, Math.min(withhdr.length, p.snapshot));
-    len += SLL_HDR_LEN;
-  }
+  if (p.cooked) p.buffer.set(sll_header(sll));
+  const data = p.buffer.subarray(0, Math.min(offset + Math.min(n, p.snapshot), p.snapshot));
+  const len = offset + n;
   const tv = new Uint8Array(8);
   await ioctl(p.fd, SIOCGSTAMP_OLD, tv);
   const tdv = new DataView(tv.buffer);
