@@ -205,26 +205,22 @@ export async function run_in_machine(name: string, argv: string[], opts: RunOpti
   return code;
 }
 
-/**
- * `kplay cp`'s transfers: read a file of the machine (its bytes), or write one (null on success);
- * a string is the machine's error.
- */
-export async function machine_get(name: string, path: string, user: string): Promise<Buffer | string> {
+/** One `kplay cp` request: the machine's reply, or its error text. */
+async function copy_request(name: string, req: Request): Promise<Reply | string> {
   await boot_machine(name, `kplay: booting machine '${name}'\n`);
-  let out: Buffer | string = `lost the connection to machine '${name}'`;
-  await request(name, { op: "get", path, user }, (r) => {
-    if (r.type === "file") out = Buffer.from(r.data, "base64");
-    else if (r.type === "error") out = r.message;
-  });
+  let out: Reply | string = `lost the connection to machine '${name}'`;
+  await request(name, req, (r) => void (out = r.type === "error" ? r.message : r));
   return out;
 }
 
+/** `kplay cp` from the machine: the file's bytes, or the machine's error text. */
+export async function machine_get(name: string, path: string, user: string): Promise<Buffer | string> {
+  const r = await copy_request(name, { op: "get", path, user });
+  return typeof r === "string" ? r : r.type === "file" ? Buffer.from(r.data, "base64") : `unexpected reply '${r.type}'`;
+}
+
+/** `kplay cp` into the machine: null once written, or the machine's error text. */
 export async function machine_put(name: string, path: string, user: string, data: Buffer, mode: number): Promise<string | null> {
-  await boot_machine(name, `kplay: booting machine '${name}'\n`);
-  let out: string | null = `lost the connection to machine '${name}'`;
-  await request(name, { op: "put", path, user, data: data.toString("base64"), mode }, (r) => {
-    if (r.type === "done") out = null;
-    else if (r.type === "error") out = r.message;
-  });
-  return out;
+  const r = await copy_request(name, { op: "put", path, user, data: data.toString("base64"), mode });
+  return typeof r === "string" ? r : r.type === "done" ? null : `unexpected reply '${r.type}'`;
 }
