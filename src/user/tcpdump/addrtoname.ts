@@ -11,6 +11,7 @@
 //     /etc/ethers (ether_ntohost()); of oui.c's table only "Ethernet" (00:00:00) is carried here,
 //     so any other OUI shows as "Unknown".
 import { inet_ntoa, inet_pton4 } from "../libc/inet.js";
+import { files_lines } from "../libc/netdb.js";
 import { GET_BE_U_4, ND_TTEST_LEN, nd_trunc_longjmp } from "./extract.js";
 import type { NetdissectOptions } from "./netdissect.js";
 
@@ -26,14 +27,6 @@ export interface AddrToName {
 /** oui.c's oui_values, the one entry kplay's zero MACs need. */
 const oui_values: ReadonlyMap<number, string> = new Map([[0x000000, "Ethernet"]]);
 
-/** The words of a configuration file's lines, without "#" comments and blank lines. */
-function config_lines(text: string): string[][] {
-  return text
-    .split("\n")
-    .map((l) => l.replace(/#.*/, "").trim().split(/\s+/).filter(Boolean))
-    .filter((w) => w.length > 0);
-}
-
 /**
  * init_addrtoname(): the name tables from the text of /etc/hosts and /etc/services, for a capture
  * printed with `nflag` -n flags.
@@ -43,11 +36,11 @@ export function init_addrtoname(hosts: string, services: string, nflag = 0): Add
   const tporttable = new Map<number, string>();
   const uporttable = new Map<number, string>();
   if (!nflag) {
-    for (const [a, name] of config_lines(hosts)) {
+    for (const [a, name] of files_lines(hosts)) {
       const addr = inet_pton4(a);
       if (addr !== null && name !== undefined && !hnametable.has(addr)) hnametable.set(addr, name);
     }
-    for (const [name, portproto] of config_lines(services)) {
+    for (const [name, portproto] of files_lines(services)) {
       const m = /^(\d+)\/(\w+)$/.exec(portproto ?? "");
       if (!m) continue;
       const port = Number(m[1]) & 0xffff;

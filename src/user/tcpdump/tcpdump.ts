@@ -9,6 +9,7 @@ import { fflush, fprintf, fputs, fwrite, printf, stderr, stdout } from "../libc/
 import { close, open, read, signal, write } from "../libc/unistd.js";
 import { libc } from "../libc/state.js";
 import { strerror } from "../libc/strerror.js";
+import { hosts_byname } from "../libc/netdb.js";
 import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY } from "../../include/uapi/fcntl.js";
 import { SIGINT, SIGTERM } from "../../include/uapi/signal.js";
 import { IFF_LOOPBACK, IFF_UP } from "../../include/uapi/if.js";
@@ -285,19 +286,9 @@ async function tcpdump(argv: string[]): Promise<number> {
 
 /** Compile the expression; pcap_compile's complaint is fatal. */
 function compile(expression: string, linktype: number, snaplen: number, hosts: string): SockFilter[] {
-  const r = pcap_compile(expression, linktype, snaplen, (name) => host_address(hosts, name));
+  const r = pcap_compile(expression, linktype, snaplen, (name) => hosts_byname(hosts, name));
   if ("error" in r) error(r.error);
   return r.prog;
-}
-
-/** A name's IPv4 address from /etc/hosts (host order), or null. */
-function host_address(hosts: string, name: string): number | null {
-  for (const line of hosts.split("\n")) {
-    const [addr, ...names] = line.replace(/#.*/, "").trim().split(/\s+/);
-    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(addr ?? "");
-    if (m && names.includes(name)) return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
-  }
-  return null;
 }
 
 /** info(1): the capture's counts, one per line. */

@@ -21,6 +21,7 @@ import { SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGPIPE, SIGQUIT, SIGTERM, SIGUSR1, S
 import { POLLIN } from "../../../fs/select.js";
 import * as sk from "../../libc/socket.js";
 import { inet_aton, inet_ntoa, IPPROTO_IP, make_sockaddr_in, parse_sockaddr_in } from "../../libc/inet.js";
+import { hosts_byaddr, hosts_byname, services_byname } from "../../libc/netdb.js";
 import { close, dup2, getpid, kill, nanosleep, open, poll, posix_spawn, read, signal, waitpid, write, WEXITSTATUS, WIFSIGNALED, WTERMSIG, fork_fn } from "../../libc/unistd.js";
 import { stderr } from "../../libc/stdio.js";
 import { _exit, getenv, environ } from "../../libc/stdlib.js";
@@ -262,40 +263,10 @@ function lsa_copy(l: Lsa): Lsa {
 
 const decoder = new TextDecoder();
 
-/** The lines of a file as words, without comments; [] when it cannot be read. */
-async function config_lines(path: string): Promise<string[][]> {
+/** The text of a configuration file; empty when it cannot be read. */
+async function config_text(path: string): Promise<string> {
   const data = await xmalloc_open_read_close(path);
-  if (!data) return [];
-  return decoder
-    .decode(data)
-    .split("\n")
-    .map((l) => l.replace(/#.*/, "").trim().split(/\s+/).filter(Boolean))
-    .filter((w) => w.length > 0);
-}
-
-/** getservbyname(name, proto) from /etc/services: the port (host order), or -1. */
-async function getservbyname(name: string, proto: string): Promise<number> {
-  for (const [sname, portproto, ...aliases] of await config_lines("/etc/services")) {
-    const m = /^(\d+)\/(\w+)$/.exec(portproto ?? "");
-    if (!m || m[2] !== proto) continue;
-    if (sname === name || aliases.includes(name)) return Number(m[1]) & 0xffff;
-  }
-  return -1;
-}
-
-/** The IPv4 address /etc/hosts gives a name (getaddrinfo's "files" source), host order, or null. */
-async function hosts_lookup(name: string): Promise<number | null> {
-  for (const [addr, ...names] of await config_lines("/etc/hosts")) {
-    const a = /^\d+\.\d+\.\d+\.\d+$/.test(addr) ? inet_aton(addr) : null;
-    if (a !== null && names.some((n) => n.toLowerCase() === name.toLowerCase())) return a;
-  }
-  return null;
-}
-
-/** The first /etc/hosts name of an address (getnameinfo's reverse lookup), or null. */
-async function hosts_reverse(addr: number): Promise<string | null> {
-  for (const [a, name] of await config_lines("/etc/hosts")) if (name && /^\d+\.\d+\.\d+\.\d+$/.test(a) && inet_aton(a) === addr) return name;
-  return null;
+  return data ? decoder.decode(data) : "";
 }
 
 /**
@@ -307,7 +278,7 @@ async function bb_lookup_port(port: string | undefined, protocol: string, port_n
     const n = bb_strtou(port);
     port_nr = n.value;
     if (n.errno || port_nr > 65535) {
-      const s = await getservbyname(port, protocol);
+      const s = services_byname(await config_text("/etc/services"), port, protocol);
       if (s < 0) await bb_error_msg_and_die(`bad port '${port}'`);
       port_nr = s;
     }
@@ -414,7 +385,7 @@ async function xhost2sockaddr(host: string, port: number): Promise<Lsa> {
       set_port(r.sa, port);
       return r;
     }
-    in4 = await hosts_lookup(host);
+    in4 = hosts_byname(await config_text("/etc/hosts"), host);
     if (in4 === null) {
       bb_error_msg(`bad address '${org_host}'`);
       return xfunc_die();
@@ -428,7 +399,7 @@ async function xhost2sockaddr(host: string, port: number): Promise<Lsa> {
 async function sockaddr2str(sa: Uint8Array, numeric: boolean): Promise<string> {
   if (get_family(sa) === AF_INET6) return `[${inet_ntop6(sa.subarray(8, 24))}]:${get_port(sa)}`;
   const a = parse_sockaddr_in(sa.subarray(0, 16));
-  const host = (numeric ? null : await hosts_reverse(a.addr)) ?? inet_ntoa(a.addr);
+  const host = (numeric ? null : hosts_byaddr(await config_text("/etc/hosts"), a.addr)) ?? inet_ntoa(a.addr);
   return `${host}:${a.port}`;
 }
 const xmalloc_sockaddr2dotted = (sa: Uint8Array): Promise<string> => sockaddr2str(sa, true);
