@@ -238,10 +238,13 @@ function __netif_receive_skb(st: NetState, skb: SkBuff): void {
   for (const pt of st.ptype_base.get(skb.protocol) ?? []) if (!pt.dev || pt.dev === dev) pt.func(skb, dev, pt);
 }
 
-/** netif_rx(skb): timestamp and queue a received packet, and drain the backlog unless already draining. */
+/**
+ * netif_rx(skb): queue a received packet and drain the backlog unless already draining. It is
+ * timestamped only while a tap listens (net_timestamp_check behind netstamp_needed_key).
+ */
 export function netif_rx(skb: SkBuff): void {
   const st = net_state();
-  skb.tstamp = net_timestamp();
+  if (st.ptype_all.length) skb.tstamp = net_timestamp();
   st.backlog.push(skb);
   if (st.draining) return;
   st.draining = true;
